@@ -1,0 +1,1 @@
+"""opinion-scraper: crawl opinion sections into a clean, typed Parquet dataset."""

@@ -1,0 +1,1 @@
+"""Project scrapy commands (`scrapy demo`, ...)."""

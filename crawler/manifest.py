@@ -1,0 +1,98 @@
+"""The run manifest: one JSON file per run with its settings, counts and exit status."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.statscollectors import StatsCollector
+
+from crawler.schema import RejectReason
+from pipelines.parquet_writer import atomic_write_bytes
+
+__all__ = ["RunManifest", "read_manifests"]
+
+logger = logging.getLogger(__name__)
+
+# Settings that change what a run collects or how politely; recorded for reproducibility.
+RECORDED_SETTINGS = (
+    "PARQUET_DIR", "WORKER_ID", "SITE_PROFILES_DIR", "USER_AGENT", "ROBOTSTXT_OBEY",
+    "CONCURRENT_REQUESTS", "CONCURRENT_REQUESTS_PER_DOMAIN", "DOWNLOAD_DELAY",
+    "AUTOTHROTTLE_ENABLED", "DOWNLOAD_TIMEOUT", "DOWNLOAD_MAXSIZE", "RETRY_TIMES",
+    "PARQUET_FLUSH_ROWS", "PARQUET_COMPRESSION", "EXTRACT_MAX_BYTES", "VALIDATE_MIN_WORDS",
+    "VALIDATE_LANGUAGES", "JOBDIR",
+)  # fmt: skip
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    return str(value)
+
+
+class RunManifest:
+    """Writes `PARQUET_DIR/runs/<run_id>.json` when the crawl closes."""
+
+    def __init__(self, directory: Path, run_id: str, settings: dict[str, Any],
+                 stats: StatsCollector) -> None:  # fmt: skip
+        self.path = directory / f"{run_id}.json"
+        self.run_id = run_id
+        self.settings = settings
+        self.stats = stats
+        self.started_at = datetime.now(timezone.utc)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RunManifest:
+        settings = crawler.settings
+        recorded = {name: _jsonable(settings.get(name)) for name in RECORDED_SETTINGS}
+        directory = Path(settings["PARQUET_DIR"]) / "runs"
+        extension = cls(directory, settings["RUN_ID"], recorded, crawler.stats)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        stats = self.stats.get_stats()
+        manifest = {
+            "run_id": self.run_id,
+            "started_at": self.started_at.isoformat(),
+            "finished_at": datetime.now(timezone.utc).isoformat(),
+            "finish_reason": reason,
+            "sites": sorted(getattr(spider, "profiles", {})),
+            "settings": self.settings,
+            "counts": _counts(stats),
+            "stats": _jsonable(stats),
+        }
+        data = json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8")
+        atomic_write_bytes(self.path, data)
+        logger.info("run manifest: %s", self.path)
+
+
+def _counts(stats: dict[str, Any]) -> dict[str, Any]:
+    sites = {k.removeprefix("articles/site/"): v for k, v in stats.items()
+             if k.startswith("articles/site/")}  # fmt: skip
+    reasons = {r: stats[f"rejects/{r}"] for r in RejectReason.all() if f"rejects/{r}" in stats}
+    return {
+        "requests": stats.get("downloader/request_count", 0),
+        "responses": stats.get("downloader/response_count", 0),
+        "articles": stats.get("articles/rows_written", 0),
+        "articles_by_site": sites,
+        "rejects": stats.get("rejects/rows_written", 0),
+        "rejects_by_reason": reasons,
+    }
+
+
+def read_manifests(root: Path | str) -> list[dict[str, Any]]:
+    """Every run manifest under a dataset root, oldest first."""
+    paths = sorted((Path(root) / "runs").glob("*.json"))
+    return [json.loads(p.read_text(encoding="utf-8")) for p in paths]

@@ -1,0 +1,231 @@
+"""Site profiles: one TOML file per site, validated on load."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+__all__ = [
+    "BUNDLED_PROFILES",
+    "ProfileError",
+    "SiteProfile",
+    "load_profile",
+    "load_profiles",
+    "select_profiles",
+]
+
+BUNDLED_PROFILES = Path(__file__).parent / "profiles"
+
+
+class ProfileError(ValueError):
+    """A site profile is missing, malformed or names an unknown site."""
+
+    def __init__(self, source: Path | str, field_name: str, message: str) -> None:
+        super().__init__(f"{source}: field '{field_name}': {message}")
+        self.source = str(source)
+        self.field = field_name
+
+
+@dataclass(frozen=True, slots=True)
+class SiteProfile:
+    """What the crawler knows about one site: where to look, what to take, what to strip."""
+
+    name: str
+    domains: tuple[str, ...]
+    article_allow: tuple[re.Pattern[str], ...]
+    article_deny: tuple[re.Pattern[str], ...] = ()
+    start_urls: tuple[str, ...] = ()
+    feeds: tuple[str, ...] = ()
+    sitemaps: tuple[str, ...] = ()
+    listing_allow: tuple[re.Pattern[str], ...] = ()
+    listing_areas: tuple[str, ...] = ()
+    max_listing_pages: int = 100
+    strip_selectors: tuple[str, ...] = ()
+    strip_patterns: tuple[str, ...] = ()
+    section: str = "opinion"
+    language: str | None = None
+    enabled: bool = True
+    description: str = ""
+    download_delay: float | None = None
+    concurrency: int | None = None
+    source: str = field(default="", compare=False)
+
+    def on_domain(self, url: str) -> bool:
+        """True for http(s) URLs on one of the profile's domains or their subdomains."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            return False
+        host = parts.hostname.lower()
+        return any(host == d or host.endswith("." + d) for d in self.domains)
+
+    def is_article(self, url: str) -> bool:
+        """True when the URL is an opinion article this profile collects."""
+        return (
+            self.on_domain(url)
+            and any(p.search(url) for p in self.article_allow)
+            and not any(p.search(url) for p in self.article_deny)
+        )
+
+    def is_listing(self, url: str) -> bool:
+        """True when the URL is a further listing page (pagination) worth following."""
+        return self.on_domain(url) and any(p.search(url) for p in self.listing_allow)
+
+
+_KNOWN_KEYS: dict[str, set[str]] = {
+    "": {"name", "enabled", "description", "domains", "language", "section",
+         "start_urls", "feeds", "sitemaps", "articles", "listings", "strip", "politeness"},
+    "articles": {"allow", "deny"},
+    "listings": {"allow", "restrict_css", "max_pages"},
+    "strip": {"selectors", "patterns"},
+    "politeness": {"download_delay", "concurrency"},
+}  # fmt: skip
+
+
+def load_profile(path: Path) -> SiteProfile:
+    """Read and validate one profile file; errors name the file and the field."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ProfileError(path, "<file>", f"cannot be read as TOML: {exc}") from exc
+    return _ProfileReader(path, data).profile()
+
+
+class _ProfileReader:
+    """Typed access to a parsed profile that reports errors against the file."""
+
+    def __init__(self, path: Path, data: dict[str, Any]) -> None:
+        self.path = path
+        self.data = data
+
+    def fail(self, name: str, message: str) -> ProfileError:
+        return ProfileError(self.path, name, message)
+
+    def get(self, name: str, kind: type, default: Any = ..., table: str = "") -> Any:
+        scope = self.data.get(table, {}) if table else self.data
+        label = f"{table}.{name}" if table else name
+        if not isinstance(scope, dict):
+            raise self.fail(table, "must be a table")
+        if name not in scope:
+            if default is ...:
+                raise self.fail(label, "is required")
+            return default
+        value = scope[name]
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise self.fail(label, f"must be {kind.__name__}, got {type(value).__name__}")
+        return value
+
+    def strings(self, name: str, table: str = "", required: bool = False) -> tuple[str, ...]:
+        label = f"{table}.{name}" if table else name
+        values = self.get(name, list, ... if required else [], table)
+        if not all(isinstance(v, str) and v for v in values):
+            raise self.fail(label, "must be a list of non-empty strings")
+        if required and not values:
+            raise self.fail(label, "must not be empty")
+        return tuple(values)
+
+    def urls(self, name: str) -> tuple[str, ...]:
+        values = self.strings(name)
+        for url in values:
+            if urlsplit(url).scheme not in ("http", "https"):
+                raise self.fail(name, f"{url!r} is not an http(s) URL")
+        return values
+
+    def regexes(self, name: str, table: str, required: bool = False) -> tuple[re.Pattern[str], ...]:
+        compiled = []
+        for pattern in self.strings(name, table, required):
+            try:
+                compiled.append(re.compile(pattern))
+            except re.error as exc:
+                raise self.fail(f"{table}.{name}", f"bad regex {pattern!r}: {exc}") from exc
+        return tuple(compiled)
+
+    def profile(self) -> SiteProfile:
+        self.check_known_keys()
+        name = self.get("name", str)
+        if name != self.path.stem:
+            raise self.fail("name", f"{name!r} must equal the file name {self.path.stem!r}")
+        if not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", name):
+            raise self.fail("name", "use lowercase letters, digits, '-' and '_'")
+        profile = SiteProfile(
+            name=name,
+            enabled=self.get("enabled", bool, True),
+            description=self.get("description", str, ""),
+            domains=tuple(d.lower() for d in self.strings("domains", required=True)),
+            language=self.get("language", str, None),
+            section=self.get("section", str, "opinion"),
+            start_urls=self.urls("start_urls"),
+            feeds=self.urls("feeds"),
+            sitemaps=self.urls("sitemaps"),
+            article_allow=self.regexes("allow", "articles", required=True),
+            article_deny=self.regexes("deny", "articles"),
+            listing_allow=self.regexes("allow", "listings"),
+            listing_areas=self.strings("restrict_css", "listings"),
+            max_listing_pages=self.get("max_pages", int, 100, "listings"),
+            strip_selectors=self.strings("selectors", "strip"),
+            strip_patterns=tuple(p.pattern for p in self.regexes("patterns", "strip")),
+            download_delay=self.get("download_delay", float, None, "politeness"),
+            concurrency=self.get("concurrency", int, None, "politeness"),
+            source=str(self.path),
+        )
+        self.check_coherent(profile)
+        return profile
+
+    def check_known_keys(self) -> None:
+        for table, known in _KNOWN_KEYS.items():
+            scope = self.data.get(table, {}) if table else self.data
+            if not isinstance(scope, dict):
+                raise self.fail(table, "must be a table")
+            for key in sorted(set(scope) - known):
+                raise self.fail(f"{table}.{key}" if table else key, "unknown field")
+
+    def check_coherent(self, profile: SiteProfile) -> None:
+        if not (profile.start_urls or profile.feeds or profile.sitemaps):
+            raise self.fail("start_urls", "give at least one of start_urls, feeds, sitemaps")
+        for label, urls in (("start_urls", profile.start_urls), ("feeds", profile.feeds),
+                            ("sitemaps", profile.sitemaps)):  # fmt: skip
+            for url in urls:
+                if not profile.on_domain(url):
+                    raise self.fail(label, f"{url!r} is not on the profile's domains")
+        if profile.max_listing_pages < 0:
+            raise self.fail("listings.max_pages", "must be >= 0")
+        _check_selectors(self, "strip.selectors", profile.strip_selectors)
+        _check_selectors(self, "listings.restrict_css", profile.listing_areas)
+
+
+def _check_selectors(reader: _ProfileReader, label: str, selectors: tuple[str, ...]) -> None:
+    from cssselect import GenericTranslator, SelectorError
+
+    for selector in selectors:
+        try:
+            GenericTranslator().css_to_xpath(selector)
+        except SelectorError as exc:
+            raise reader.fail(label, f"bad CSS selector {selector!r}: {exc}") from exc
+
+
+def load_profiles(directory: Path = BUNDLED_PROFILES) -> dict[str, SiteProfile]:
+    """Every profile in a directory, by name."""
+    if not directory.is_dir():
+        raise ProfileError(directory, "<directory>", "profile directory does not exist")
+    profiles = [load_profile(p) for p in sorted(directory.glob("*.toml"))]
+    return {p.name: p for p in profiles}
+
+
+def select_profiles(
+    profiles: dict[str, SiteProfile], selection: str | None, source: Path | str = ""
+) -> list[SiteProfile]:
+    """Resolve `-a site=...`: a name, a comma-separated list, or `all` (enabled profiles)."""
+    if not selection or selection == "all":
+        return [p for p in profiles.values() if p.enabled]
+    chosen = []
+    for name in (n.strip() for n in selection.split(",")):
+        if name not in profiles:
+            known = ", ".join(sorted(profiles)) or "none"
+            raise ProfileError(source or "-a site", "site", f"unknown site {name!r}; known: {known}")
+        chosen.append(profiles[name])
+    return chosen

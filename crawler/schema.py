@@ -1,0 +1,153 @@
+"""The article and reject records: defined once, with their Arrow types."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import pyarrow as pa
+
+__all__ = [
+    "ARTICLE_SCHEMA",
+    "PARTITION_FIELDS",
+    "REJECT_SCHEMA",
+    "SCHEMA_VERSION",
+    "ArticleRecord",
+    "RejectReason",
+    "RejectRecord",
+    "Removed",
+    "arrow_schema",
+    "partition_schema",
+]
+
+# Bump together with the loader whenever a field is added, removed or retyped.
+SCHEMA_VERSION = "1"
+
+# Hive partition keys: not stored inside the files, rebuilt from directory names.
+PARTITION_FIELDS = ("site", "month")
+
+UTC_TS = pa.timestamp("us", tz="UTC")
+REMOVED_TYPE = pa.list_(pa.struct([("kind", pa.string()), ("text", pa.string())]))
+
+
+def _col(arrow_type: pa.DataType, *, nullable: bool = True, default: Any = None) -> Any:
+    """A dataclass field that carries its Arrow type in its metadata."""
+    meta = {"arrow": arrow_type, "nullable": nullable}
+    if isinstance(default, list):
+        return field(default_factory=list, metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+@dataclass(frozen=True, slots=True)
+class Removed:
+    """A block of boilerplate stripped from a page, kept for audit."""
+
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRecord:
+    """One row per article revision."""
+
+    url: str = _col(pa.string(), nullable=False, default="")
+    canonical_url: str = _col(pa.string(), nullable=False, default="")
+    site: str = _col(pa.string(), nullable=False, default="")
+    section: str | None = _col(pa.string())
+    title: str | None = _col(pa.string())
+    description: str | None = _col(pa.string())
+    authors: list[str] = _col(pa.list_(pa.string()), nullable=False, default=[])
+    tags: list[str] = _col(pa.list_(pa.string()), nullable=False, default=[])
+    published_at: datetime | None = _col(UTC_TS)
+    modified_at: datetime | None = _col(UTC_TS)
+    language: str | None = _col(pa.string())
+    text: str = _col(pa.string(), nullable=False, default="")
+    word_count: int = _col(pa.int32(), nullable=False, default=0)
+    paywalled: bool = _col(pa.bool_(), nullable=False, default=False)
+    removed: list[Removed] = _col(REMOVED_TYPE, nullable=False, default=[])
+    content_hash: str = _col(pa.string(), nullable=False, default="")
+    fetched_at: datetime | None = _col(UTC_TS)
+    http_status: int = _col(pa.int16(), nullable=False, default=0)
+    run_id: str = _col(pa.string(), nullable=False, default="")
+    extractor: str = _col(pa.string(), nullable=False, default="")
+
+    @property
+    def month(self) -> str:
+        """Partition key: the month the article was published (else fetched), UTC."""
+        stamp = self.published_at or self.fetched_at
+        return stamp.strftime("%Y-%m") if stamp else "unknown"
+
+    def to_row(self) -> dict[str, Any]:
+        """The record as a plain dict, ready for `pa.Table.from_pylist`."""
+        row = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        row["removed"] = [{"kind": r.kind, "text": r.text} for r in self.removed]
+        row["month"] = self.month
+        return row
+
+
+class RejectReason:
+    """The fixed vocabulary of reasons a fetched page did not become an article."""
+
+    HTTP_ERROR = "http_error"  # non-2xx status after retries
+    DOWNLOAD_ERROR = "download_error"  # timeout, connection refused/reset, DNS
+    EMPTY_PAGE = "empty_page"  # 200 with no body
+    NOT_HTML = "not_html"  # PDF, image, JSON ... behind an article URL
+    UNDECODABLE = "undecodable"  # bytes that are no text in any plausible charset
+    TOO_LARGE = "too_large"  # beyond the extraction size limit
+    NO_ARTICLE = "no_article"  # HTML, but no article body found
+    TOO_SHORT = "too_short"  # body below the minimum word count
+    MISSING_FIELD = "missing_field"  # a required field is empty
+    WRONG_LANGUAGE = "wrong_language"  # not one of VALIDATE_LANGUAGES
+    BLOCKED = "blocked"  # never fetched: robots.txt or offsite
+    DUPLICATE = "duplicate"  # same canonical URL and text already seen this run
+    EXTRACTION_FAILED = "extraction_failed"  # the extractor raised: a bug, logged with trace
+
+    @classmethod
+    def all(cls) -> list[str]:
+        """Every reason, in declaration order."""
+        return [v for k, v in vars(cls).items() if k.isupper()]
+
+
+@dataclass(frozen=True, slots=True)
+class RejectRecord:
+    """A page that did not become an article, and why."""
+
+    url: str = _col(pa.string(), nullable=False, default="")
+    site: str = _col(pa.string(), nullable=False, default="")
+    reason: str = _col(pa.string(), nullable=False, default="")
+    detail: str | None = _col(pa.string())
+    http_status: int = _col(pa.int16(), nullable=False, default=0)
+    fetched_at: datetime | None = _col(UTC_TS)
+    run_id: str = _col(pa.string(), nullable=False, default="")
+
+    @property
+    def month(self) -> str:
+        """Partition key: the month the page was fetched, UTC."""
+        return self.fetched_at.strftime("%Y-%m") if self.fetched_at else "unknown"
+
+    def to_row(self) -> dict[str, Any]:
+        """The record as a plain dict, ready for `pa.Table.from_pylist`."""
+        row = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        row["month"] = self.month
+        return row
+
+
+def arrow_schema(record_type: type) -> pa.Schema:
+    """The Arrow schema of a record dataclass, partition keys left out."""
+    fields = [
+        pa.field(f.name, f.metadata["arrow"], nullable=f.metadata["nullable"])
+        for f in dataclasses.fields(record_type)
+        if f.name not in PARTITION_FIELDS
+    ]
+    return pa.schema(fields, metadata={"schema_version": SCHEMA_VERSION})
+
+
+def partition_schema() -> pa.Schema:
+    """The types of the hive partition keys."""
+    return pa.schema([(name, pa.string()) for name in PARTITION_FIELDS])
+
+
+ARTICLE_SCHEMA = arrow_schema(ArticleRecord)
+REJECT_SCHEMA = arrow_schema(RejectRecord)

@@ -1,0 +1,1 @@
+"""Spiders: they find and fetch pages, never parse article content."""

@@ -1,0 +1,1 @@
+"""Item pipelines (each one job) and the pure extraction layer they call."""
