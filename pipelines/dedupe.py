@@ -20,7 +20,7 @@ class DedupePipeline:
         self.seen: set[int] = set()
 
     def process_item(self, item: ArticleRecord) -> ArticleRecord:
-        key = xxhash.xxh64_intdigest(item.canonical_url)
+        key = xxhash.xxh64_intdigest(item.canonical_url.encode("utf-8"))
         if key in self.seen:
             raise rejected(
                 RejectReason.DUPLICATE, f"canonical URL {item.canonical_url} already stored this run"
