@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import numpy as np
@@ -112,7 +112,7 @@ def _utc(value: date | datetime | str | None) -> datetime | None:
         value = datetime.fromisoformat(value)
     if not isinstance(value, datetime):
         value = datetime.combine(value, time.min)
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
 def _latest_per_article(table: pa.Table) -> pa.Table:

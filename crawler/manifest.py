@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +50,7 @@ class RunManifest:
         self.run_id = run_id
         self.settings = settings
         self.stats = stats
-        self.started_at = datetime.now(timezone.utc)
+        self.started_at = datetime.now(UTC)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunManifest:
@@ -66,7 +66,7 @@ class RunManifest:
         manifest = {
             "run_id": self.run_id,
             "started_at": self.started_at.isoformat(),
-            "finished_at": datetime.now(timezone.utc).isoformat(),
+            "finished_at": datetime.now(UTC).isoformat(),
             "finish_reason": reason,
             "sites": sorted(getattr(spider, "profiles", {})),
             "settings": self.settings,

@@ -226,6 +226,8 @@ def select_profiles(
     for name in (n.strip() for n in selection.split(",")):
         if name not in profiles:
             known = ", ".join(sorted(profiles)) or "none"
-            raise ProfileError(source or "-a site", "site", f"unknown site {name!r}; known: {known}")
+            raise ProfileError(
+                source or "-a site", "site", f"unknown site {name!r}; known: {known}"
+            )
         chosen.append(profiles[name])
     return chosen

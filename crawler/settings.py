@@ -1,4 +1,4 @@
-"""Scrapy settings: polite defaults, the pipeline order, and our own PARQUET_/EXTRACT_/SITE_ knobs."""
+"""Scrapy settings: polite defaults, the pipeline order, our PARQUET_/EXTRACT_/SITE_ knobs."""
 
 from __future__ import annotations
 

@@ -14,10 +14,10 @@ __all__ = ["summarize"]
 def _counts(root: Path, table: str, key: str, run_id: str | None) -> dict[str, int]:
     dataset = open_dataset(root, table)
     expr = ds.field("run_id") == run_id if run_id else None
-    counted = dataset.to_table(columns=[key], filter=expr).group_by(key).aggregate(
-        [(key, "count")]
+    counted = dataset.to_table(columns=[key], filter=expr).group_by(key).aggregate([(key, "count")])
+    pairs = zip(
+        counted.column(key).to_pylist(), counted.column(f"{key}_count").to_pylist(), strict=False
     )
-    pairs = zip(counted.column(key).to_pylist(), counted.column(f"{key}_count").to_pylist())
     return dict(sorted(pairs))
 
 
@@ -34,6 +34,7 @@ def summarize(root: Path | str, run_id: str | None = None) -> str:
     lines += [
         f"  files: {root / 'articles'}/site=*/month=*/*.parquet",
         "  load:  python -c \"from crawler.dataset import load; print(load('"
-        + str(root) + "').head())\"",
+        + str(root)
+        + "').head())\"",
     ]
     return "\n".join(lines)

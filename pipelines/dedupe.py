@@ -23,7 +23,8 @@ class DedupePipeline:
         key = xxhash.xxh64_intdigest(item.canonical_url.encode("utf-8"))
         if key in self.seen:
             raise rejected(
-                RejectReason.DUPLICATE, f"canonical URL {item.canonical_url} already stored this run"
+                RejectReason.DUPLICATE,
+                f"canonical URL {item.canonical_url} already stored this run",
             )
         self.seen.add(key)
         return item

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 
 import pyarrow as pa
 from scrapy.crawler import Crawler
-from scrapy.statscollectors import StatsCollector
 from scrapy.settings import BaseSettings
+from scrapy.statscollectors import StatsCollector
 
 from crawler.schema import ARTICLE_SCHEMA, PARTITION_FIELDS, ArticleRecord
 from pipelines.parquet_writer import DatasetWriter

@@ -92,7 +92,9 @@ class DatasetWriter:
         self.flush()
 
     def _write_file(self, key: tuple[str, ...], table: pa.Table) -> Path:
-        directory = self.root.joinpath(*(f"{n}={v}" for n, v in zip(self.partition_by, key)))
+        directory = self.root.joinpath(
+            *(f"{n}={v}" for n, v in zip(self.partition_by, key, strict=False))
+        )
         self._sequence += 1
         final = directory / f"{self.file_prefix}-{self._sequence:06d}.parquet"
         with atomic_file(final) as sink:

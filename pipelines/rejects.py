@@ -8,8 +8,8 @@ from typing import Any, ClassVar
 
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.statscollectors import StatsCollector
 from scrapy.exceptions import DropItem
+from scrapy.statscollectors import StatsCollector
 
 from crawler.schema import PARTITION_FIELDS, REJECT_SCHEMA, RejectReason, RejectRecord
 from pipelines.parquet_writer import DatasetWriter

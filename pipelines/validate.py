@@ -28,9 +28,7 @@ class ValidatePipeline:
             if not (getattr(item, name) or "").strip():
                 raise rejected(RejectReason.MISSING_FIELD, f"no {name}")
         if item.word_count < self.min_words:
-            raise rejected(
-                RejectReason.TOO_SHORT, f"{item.word_count} words < {self.min_words}"
-            )
+            raise rejected(RejectReason.TOO_SHORT, f"{item.word_count} words < {self.min_words}")
         if self.languages and item.language not in self.languages:
             raise rejected(
                 RejectReason.WRONG_LANGUAGE,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +12,7 @@ import pytest
 from crawler.schema import ARTICLE_SCHEMA, PARTITION_FIELDS, ArticleRecord, Removed
 from pipelines.parquet_writer import DatasetWriter
 
-NOW = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
 
 def make_record(i: int = 0, **overrides: Any) -> ArticleRecord:
@@ -48,7 +48,9 @@ def write_articles(tmp_path: Path) -> Callable[..., Path]:
     """Write records into `tmp_path/articles` with a DatasetWriter; returns the root."""
 
     def write(records: list[ArticleRecord], prefix: str = "part-run-1-w0", **kw: Any) -> Path:
-        writer = DatasetWriter(tmp_path / "articles", ARTICLE_SCHEMA, PARTITION_FIELDS, prefix, **kw)
+        writer = DatasetWriter(
+            tmp_path / "articles", ARTICLE_SCHEMA, PARTITION_FIELDS, prefix, **kw
+        )
         for record in records:
             writer.write(record.to_row())
         writer.close()

@@ -68,5 +68,8 @@ def test_the_same_files_open_in_pandas_pyarrow_and_duckdb(write_articles):
     articles = root / "articles"
     assert len(pd.read_parquet(articles)) == 5
     assert ds.dataset(articles, partitioning="hive").count_rows() == 5
-    query = f"select count(*), min(site) from read_parquet('{articles}/**/*.parquet', hive_partitioning=true)"
+    query = (
+        "select count(*), min(site) "
+        f"from read_parquet('{articles}/**/*.parquet', hive_partitioning=true)"
+    )
     assert duckdb.sql(query).fetchall() == [(5, "example")]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timezone
+from datetime import UTC
 from pathlib import Path
 
 import pytest
@@ -67,7 +67,7 @@ def test_extract_turns_a_page_into_a_full_record(extractor):
     assert "Paragraph 3 argues" in record.text
     assert "Contact us" not in record.text
     assert record.run_id == "run-x"
-    assert record.fetched_at == NOW and record.fetched_at.tzinfo == timezone.utc
+    assert record.fetched_at == NOW and record.fetched_at.tzinfo == UTC
     assert record.http_status == 200 and record.content_hash and record.extractor
 
 

@@ -73,8 +73,7 @@ def test_real_profiles_tell_opinion_from_news(name):
         (VALID + "[listings]\nmaxpages = 3\n", "listings.maxpages"),
         (VALID + "[politeness]\nconcurrency = 'four'\n", "politeness.concurrency"),
         (VALID.replace("http://www.example.test/opinion/", "ftp://x.test/"), "start_urls"),
-        (VALID.replace("http://www.example.test/opinion/", "http://elsewhere.test/"),
-         "start_urls"),  # fmt: skip
+        (VALID.replace("http://www.example.test/opinion/", "http://elsewhere.test/"), "start_urls"),
         ("name = [", "<file>"),
     ],
 )

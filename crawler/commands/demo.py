@@ -31,14 +31,27 @@ class Command(ScrapyCommand):
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
-        parser.add_argument("-o", "--output", default=None, metavar="DIR",
-                            help="dataset root (default: PARQUET_DIR, i.e. output/)")
-        parser.add_argument("--pages", type=int, default=50, metavar="N",
-                            help="article URLs on the demo site (default: 50)")
+        parser.add_argument(
+            "-o",
+            "--output",
+            default=None,
+            metavar="DIR",
+            help="dataset root (default: PARQUET_DIR, i.e. output/)",
+        )
+        parser.add_argument(
+            "--pages",
+            type=int,
+            default=50,
+            metavar="N",
+            help="article URLs on the demo site (default: 50)",
+        )
         parser.add_argument("--seed", type=int, default=1, help="generator seed (default: 1)")
-        parser.add_argument("--site-dir", default=None, metavar="DIR",
-                            help="where to generate the site (default: a temporary directory)")
-        # fmt: skip
+        parser.add_argument(
+            "--site-dir",
+            default=None,
+            metavar="DIR",
+            help="where to generate the site (default: a temporary directory)",
+        )
 
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)

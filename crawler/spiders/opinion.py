@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import AsyncIterator, Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -61,10 +60,9 @@ class OpinionSpider(scrapy.Spider):
         super().__init__(**kwargs)
         self.profiles = {p.name: p for p in profiles}
         self.allowed_domains = sorted({d for p in profiles for d in p.domains})
-        self.listing_pages: Counter[str] = Counter()
+        self.listing_pages: dict[str, set[str]] = {p.name: set() for p in profiles}
         self.link_extractors = {
-            p.name: LinkExtractor(restrict_css=p.listing_areas or (), unique=True)
-            for p in profiles
+            p.name: LinkExtractor(restrict_css=p.listing_areas or (), unique=True) for p in profiles
         }
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -75,7 +73,7 @@ class OpinionSpider(scrapy.Spider):
             for url in profile.sitemaps:
                 yield self._source(url, profile, self.parse_sitemap, depth=0)
             for url in profile.start_urls:
-                self.listing_pages[profile.name] += 1
+                self.listing_pages[profile.name].add(url)
                 yield self._source(url, profile, self.parse_listing)
 
     def _source(self, url: str, profile: SiteProfile, callback: Any, **meta: Any) -> scrapy.Request:
@@ -118,10 +116,16 @@ class OpinionSpider(scrapy.Spider):
         for link in self.link_extractors[profile.name].extract_links(response):
             if profile.is_article(link.url):
                 yield from self._follow_article(link.url, profile, "listing")
-            elif profile.is_listing(link.url):
-                if self.listing_pages[profile.name] < profile.max_listing_pages:
-                    self.listing_pages[profile.name] += 1
-                    yield self._source(link.url, profile, self.parse_listing)
+            elif profile.is_listing(link.url) and self._new_listing(link.url, profile):
+                yield self._source(link.url, profile, self.parse_listing)
+
+    def _new_listing(self, url: str, profile: SiteProfile) -> bool:
+        # Pagination links repeat on every page: count each listing page once.
+        seen = self.listing_pages[profile.name]
+        if url in seen or len(seen) >= profile.max_listing_pages:
+            return False
+        seen.add(url)
+        return True
 
     def _follow_article(self, url: str, profile: SiteProfile, via: str) -> Iterator[scrapy.Request]:
         url = url.split("#", 1)[0]
@@ -136,7 +140,7 @@ class OpinionSpider(scrapy.Spider):
             site=response.meta["site"],
             status=response.status,
             body=response.body,
-            fetched_at=datetime.now(timezone.utc),
+            fetched_at=datetime.now(UTC),
             content_type=content_type.decode("latin-1") if content_type else None,
             requested_url=response.request.url if response.request else None,
         )
@@ -149,7 +153,7 @@ class OpinionSpider(scrapy.Spider):
             site=request.meta["site"],
             status=0,
             body=b"",
-            fetched_at=datetime.now(timezone.utc),
+            fetched_at=datetime.now(UTC),
             error=f"{kind}: {failure.type.__name__}: {failure.getErrorMessage()}",
         )
 
@@ -157,5 +161,8 @@ class OpinionSpider(scrapy.Spider):
         request = failure.request  # type: ignore[attr-defined]
         self.crawler.stats.inc_value(f"sources/failed/{request.meta['site']}")
         self.logger.warning(
-            "source %s failed: %s: %s", request.url, failure.type.__name__, failure.getErrorMessage()
+            "source %s failed: %s: %s",
+            request.url,
+            failure.type.__name__,
+            failure.getErrorMessage(),
         )
