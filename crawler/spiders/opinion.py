@@ -10,7 +10,7 @@ from typing import Any
 import scrapy
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
@@ -113,6 +113,9 @@ class OpinionSpider(scrapy.Spider):
 
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
         profile = self.profiles[response.meta["site"]]
+        if not isinstance(response, TextResponse):
+            self.logger.warning("listing %s is not HTML, skipped", response.url)
+            return
         for link in self.link_extractors[profile.name].extract_links(response):
             if profile.is_article(link.url):
                 yield from self._follow_article(link.url, profile, "listing")
@@ -154,7 +157,7 @@ class OpinionSpider(scrapy.Spider):
             status=0,
             body=b"",
             fetched_at=datetime.now(UTC),
-            error=f"{kind}: {failure.type.__name__}: {failure.getErrorMessage()}",
+            error=f"{kind}: {type(failure.value).__name__}: {failure.getErrorMessage()}",
         )
 
     def source_failed(self, failure: Failure) -> None:
@@ -163,6 +166,6 @@ class OpinionSpider(scrapy.Spider):
         self.logger.warning(
             "source %s failed: %s: %s",
             request.url,
-            failure.type.__name__,
+            type(failure.value).__name__,
             failure.getErrorMessage(),
         )

@@ -1,0 +1,94 @@
+"""The spider routes: only profile-approved article URLs on the profile's domains are fetched."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from scrapy import Request
+from scrapy.http import HtmlResponse, XmlResponse
+from scrapy.utils.test import get_crawler
+
+from crawler.items import PageItem
+from crawler.spiders.opinion import OpinionSpider
+
+PROFILE = """
+name = "mini"
+domains = ["mini.test"]
+start_urls = ["http://www.mini.test/opinion/"]
+feeds = ["http://www.mini.test/rss.xml"]
+sitemaps = ["http://www.mini.test/sitemap.xml"]
+[articles]
+allow = ['^http://www\\.mini\\.test/opinion/[a-z-]+-\\d+$']
+[listings]
+allow = ['^http://www\\.mini\\.test/opinion/\\?page=\\d+$']
+max_pages = 2
+"""
+
+LISTING = b"""<html><body>
+<a href="/opinion/first-take-1">A</a><a href="/opinion/first-take-1#comments">A again</a>
+<a href="/news/flood-2">news</a><a href="http://evil.test/opinion/spam-3">offsite</a>
+<a href="/opinion/?page=2">2</a><a href="/opinion/?page=3">3</a><a href="/opinion/?page=4">4</a>
+</body></html>"""
+
+
+@pytest.fixture
+def spider(tmp_path: Path) -> OpinionSpider:
+    (tmp_path / "mini.toml").write_text(PROFILE, encoding="utf-8")
+    crawler = get_crawler(OpinionSpider, {"SITE_PROFILES_DIR": str(tmp_path)})
+    return OpinionSpider.from_crawler(crawler, site="mini")
+
+
+def request_for(spider: OpinionSpider, url: str) -> Request:
+    return Request(url, meta={"site": "mini", "depth": 0})
+
+
+def test_start_requests_feeds_sitemaps_and_listings(spider: OpinionSpider):
+    async def collect() -> list[Request]:
+        return [r async for r in spider.start()]
+
+    requests = asyncio.run(collect())
+    assert [r.url for r in requests] == [
+        "http://www.mini.test/rss.xml",
+        "http://www.mini.test/sitemap.xml",
+        "http://www.mini.test/opinion/",
+    ]
+    assert all(r.meta["download_slot"] == "mini" for r in requests)
+
+
+def test_listing_follows_articles_and_bounded_pagination(spider: OpinionSpider):
+    url = "http://www.mini.test/opinion/"
+    spider.listing_pages["mini"].add(url)
+    response = HtmlResponse(url, body=LISTING, request=request_for(spider, url))
+    urls = [r.url for r in spider.parse_listing(response)]
+    assert urls == [
+        "http://www.mini.test/opinion/first-take-1",
+        "http://www.mini.test/opinion/?page=2",
+    ]
+
+
+def test_sitemap_and_feed_yield_only_articles(spider: OpinionSpider):
+    sitemap = b"""<urlset><url><loc>http://www.mini.test/opinion/a-1</loc></url>
+    <url><loc>http://www.mini.test/sport/b-2</loc></url>
+    <url><loc>http://other.test/opinion/c-3</loc></url></urlset>"""
+    url = "http://www.mini.test/sitemap.xml"
+    response = XmlResponse(url, body=sitemap, request=request_for(spider, url))
+    assert [r.url for r in spider.parse_sitemap(response)] == ["http://www.mini.test/opinion/a-1"]
+    article = next(spider.parse_sitemap(response))
+    assert article.meta["handle_httpstatus_list"][:2] == [400, 401]
+
+
+def test_article_response_becomes_a_raw_page_item(spider: OpinionSpider):
+    url = "http://www.mini.test/opinion/a-1"
+    response = HtmlResponse(
+        url,
+        status=404,
+        body=b"<html>gone</html>",
+        headers={"Content-Type": "text/html"},
+        request=request_for(spider, url),
+    )
+    (item,) = spider.parse_article(response)
+    assert isinstance(item, PageItem)
+    assert (item.url, item.site, item.status, item.content_type) == (url, "mini", 404, "text/html")
+    assert item.fetched_at.tzinfo is not None
