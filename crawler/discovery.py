@@ -5,11 +5,16 @@ from __future__ import annotations
 import logging
 import zlib
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-__all__ = ["feed_links", "gunzip_bounded", "parse_xml", "sitemap_entries"]
+__all__ = [
+    "Link", "feed_links", "gunzip_bounded", "parse_source_date", "parse_xml", "sitemap_entries",
+]  # fmt: skip
 
 logger = logging.getLogger(__name__)
 
@@ -40,30 +45,64 @@ def _http_url(raw: str | None, base_url: str) -> str | None:
     return url if urlsplit(url).scheme in ("http", "https") else None
 
 
-def feed_links(data: bytes, base_url: str) -> list[str]:
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A URL found in a feed or sitemap, with the date the source says it last changed."""
+
+    url: str
+    changed_at: datetime | None = None
+
+
+def parse_source_date(text: str | None) -> datetime | None:
+    """A feed or sitemap date (W3C/ISO 8601 or RFC 822) as tz-aware UTC; None if unreadable."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            parsed = parsedate_to_datetime(text)
+        except (TypeError, ValueError, IndexError):
+            return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+_FEED_DATES = ("updated", "modified", "published", "pubdate", "date")
+
+
+def _feed_entry(element: etree._Element, base_url: str) -> Link | None:
+    url = None
+    dates: dict[str, str | None] = {}
+    for child in element:
+        name = _local(child.tag)
+        if name == "link" and child.get("rel", "alternate") == "alternate":
+            url = url or _http_url(child.get("href") or child.text, base_url)
+        elif name == "guid" and child.get("isPermaLink", "true") == "true":
+            url = url or _http_url(child.text, base_url)
+        elif name in _FEED_DATES:
+            dates.setdefault(name, child.text)
+    if url is None:
+        return None
+    # Prefer a modification date over a publication date when the feed gives both.
+    raw = next((dates[n] for n in _FEED_DATES if n in dates), None)
+    return Link(url, parse_source_date(raw))
+
+
+def feed_links(data: bytes, base_url: str) -> list[Link]:
     """Item links of an RSS 2.0, RSS 1.0 or Atom feed, in feed order, http(s) only."""
     root = parse_xml(data)
     if root is None:
         return []
-    links: list[str] = []
+    links: dict[str, Link] = {}
     for element in root.iter():
-        name = _local(element.tag)
-        if name not in ("item", "entry"):
-            continue
-        for child in element:
-            child_name = _local(child.tag)
-            if child_name == "link":
-                raw = child.get("href") if child.get("href") else child.text
-                if child.get("rel", "alternate") != "alternate":
-                    continue
-            elif child_name == "guid" and child.get("isPermaLink", "true") == "true":
-                raw = child.text
-            else:
-                continue
-            url = _http_url(raw, base_url)
-            if url and url not in links:
-                links.append(url)
-    return links
+        if _local(element.tag) in ("item", "entry"):
+            link = _feed_entry(element, base_url)
+            if link is not None:
+                links.setdefault(link.url, link)
+    return list(links.values())
 
 
 def gunzip_bounded(data: bytes, max_size: int) -> bytes | None:
@@ -78,8 +117,8 @@ def gunzip_bounded(data: bytes, max_size: int) -> bytes | None:
     return out
 
 
-def sitemap_entries(data: bytes, base_url: str, max_size: int = 0) -> Iterator[tuple[str, str]]:
-    """(`sitemap` | `url`, location) pairs of a sitemap index or urlset, gzip accepted."""
+def sitemap_entries(data: bytes, base_url: str, max_size: int = 0) -> Iterator[tuple[str, Link]]:
+    """(`sitemap` | `url`, link) pairs of a sitemap index or urlset, gzip accepted."""
     if data[:2] == b"\x1f\x8b":
         unpacked = gunzip_bounded(data, max_size or 50 * 1024 * 1024)
         if unpacked is None:
@@ -94,7 +133,7 @@ def sitemap_entries(data: bytes, base_url: str, max_size: int = 0) -> Iterator[t
         kind = _local(element.tag)
         if kind not in ("sitemap", "url"):
             continue
-        loc = next((c.text for c in element if _local(c.tag) == "loc"), None)
-        url = _http_url(loc, base_url)
+        fields = {_local(c.tag): c.text for c in element}
+        url = _http_url(fields.get("loc"), base_url)
         if url:
-            yield kind, url
+            yield kind, Link(url, parse_source_date(fields.get("lastmod")))

@@ -20,6 +20,8 @@ class PageItem:
     content_type: str | None = None
     requested_url: str | None = None
     error: str | None = None  # set when the download itself failed (no response)
+    etag: str | None = None
+    last_modified: str | None = None
 
     def __repr__(self) -> str:
         # Logged on drops and errors: never dump the body.

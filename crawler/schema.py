@@ -23,7 +23,7 @@ __all__ = [
 ]
 
 # Bump together with the loader whenever a field is added, removed or retyped.
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 # Hive partition keys: not stored inside the files, rebuilt from directory names.
 PARTITION_FIELDS = ("site", "month")
@@ -68,8 +68,11 @@ class ArticleRecord:
     paywalled: bool = _col(pa.bool_(), nullable=False, default=False)
     removed: list[Removed] = _col(REMOVED_TYPE, nullable=False, default=[])
     content_hash: str = _col(pa.string(), nullable=False, default="")
+    revision: int = _col(pa.int16(), nullable=False, default=1)
     fetched_at: datetime | None = _col(UTC_TS)
     http_status: int = _col(pa.int16(), nullable=False, default=0)
+    etag: str | None = _col(pa.string())
+    last_modified: str | None = _col(pa.string())
     run_id: str = _col(pa.string(), nullable=False, default="")
     extractor: str = _col(pa.string(), nullable=False, default="")
 

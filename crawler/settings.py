@@ -35,6 +35,8 @@ PARQUET_FLUSH_SECONDS = 300.0
 PARQUET_ROW_GROUP_ROWS = 50_000
 PARQUET_COMPRESSION = "zstd"
 WORKER_ID = "w0"
+# Skip articles the dataset already holds unless their source says they changed.
+INCREMENTAL = True
 EXTRACT_MAX_BYTES = 10 * 1024 * 1024
 VALIDATE_MIN_WORDS = 50
 VALIDATE_LANGUAGES: list[str] = []  # empty: any language

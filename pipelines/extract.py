@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 
 from scrapy.crawler import Crawler
@@ -66,4 +67,4 @@ class ExtractPipeline:
         result = extract(page, self.rules.get(item.site, self.default))
         if isinstance(result, Rejection):
             raise rejected(result.reason, result.detail)
-        return result
+        return replace(result, etag=item.etag, last_modified=item.last_modified)

@@ -14,7 +14,7 @@ from scrapy.statscollectors import StatsCollector
 from crawler.schema import PARTITION_FIELDS, REJECT_SCHEMA, RejectReason, RejectRecord
 from pipelines.parquet_writer import DatasetWriter
 
-__all__ = ["REJECTIONS", "Rejected", "RejectsWriter", "rejected"]
+__all__ = ["REJECTIONS", "Rejected", "RejectsWriter", "Unchanged", "rejected"]
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +27,10 @@ class Rejected(DropItem):
     def __init__(self, detail: str) -> None:
         super().__init__(f"{self.reason}: {detail}")
         self.detail = detail
+
+
+class Unchanged(DropItem):
+    """A re-fetched article whose text is what the dataset already holds: no new row."""
 
 
 def _class_name(reason: str) -> str:
@@ -79,6 +83,8 @@ class RejectsWriter:
         return extension
 
     def item_dropped(self, item: Any, exception: BaseException, **_: Any) -> None:
+        if isinstance(exception, Unchanged):
+            return  # not a reject: counted by the dedupe pipeline
         if not isinstance(exception, Rejected):
             logger.warning("item dropped without a named reason: %r (%s)", item, exception)
             return

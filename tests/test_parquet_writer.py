@@ -11,7 +11,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
 
-from crawler.schema import ARTICLE_SCHEMA, PARTITION_FIELDS
+from crawler.schema import ARTICLE_SCHEMA, PARTITION_FIELDS, SCHEMA_VERSION
 from pipelines.parquet_writer import DatasetWriter
 from tests.conftest import make_record
 
@@ -25,7 +25,7 @@ def test_files_carry_the_declared_schema_even_when_a_column_is_all_null(write_ar
     for path in parquet_files(root):
         schema = pq.read_schema(path)
         assert schema.remove_metadata() == ARTICLE_SCHEMA.remove_metadata()
-        assert schema.metadata[b"schema_version"] == b"1"
+        assert schema.metadata[b"schema_version"] == SCHEMA_VERSION.encode()
 
 
 def test_layout_is_hive_partitioned_by_site_and_month(write_articles):

@@ -15,8 +15,10 @@ from scrapy.linkextractors import LinkExtractor
 from scrapy.settings import BaseSettings
 from twisted.python.failure import Failure
 
-from crawler.discovery import feed_links, sitemap_entries
+from crawler.discovery import Link, feed_links, sitemap_entries
+from crawler.incremental import Decision, RecrawlPolicy, conditional_headers, parse_refresh
 from crawler.items import PageItem
+from crawler.known import KnownArticles, url_key
 from crawler.profile import SiteProfile, load_profiles, select_profiles
 from crawler.runid import new_run_id
 
@@ -24,7 +26,8 @@ __all__ = ["OpinionSpider"]
 
 # Every non-redirect error status reaches the callback (after retries), so it can
 # become a named reject instead of vanishing in HttpErrorMiddleware.
-ERROR_STATUSES = [s for s in range(400, 600)]
+# A 304 answers our conditional re-check of a stored article: nothing changed.
+ARTICLE_STATUSES = [304, *range(400, 600)]
 MAX_SITEMAP_DEPTH = 3
 
 
@@ -51,14 +54,29 @@ class OpinionSpider(scrapy.Spider):
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> OpinionSpider:
-        source = Path(crawler.settings["SITE_PROFILES_DIR"])
+        settings = crawler.settings
+        source = Path(settings["SITE_PROFILES_DIR"])
         profiles = select_profiles(load_profiles(source), kwargs.get("site"), source)
-        spider = super().from_crawler(crawler, *args, profiles=profiles, **kwargs)
-        return spider
+        known = KnownArticles()
+        if settings.getbool("INCREMENTAL"):
+            names = [p.name for p in profiles]
+            known = KnownArticles.from_dataset(settings["PARQUET_DIR"], names)
+        policy = RecrawlPolicy(known, parse_refresh(kwargs.pop("refresh", None)),
+                               now=datetime.now(UTC))  # fmt: skip
+        return super().from_crawler(crawler, *args, profiles=profiles, policy=policy, **kwargs)
 
-    def __init__(self, profiles: list[SiteProfile], site: str | None = None, **kwargs: Any):
+    def __init__(
+        self,
+        profiles: list[SiteProfile],
+        policy: RecrawlPolicy | None = None,
+        site: str | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(**kwargs)
         self.profiles = {p.name: p for p in profiles}
+        self.policy = policy or RecrawlPolicy(KnownArticles())
+        # Article requests bypass Scrapy's dupefilter (see _article): this set keeps them unique.
+        self.scheduled: set[int] = set()
         self.allowed_domains = sorted({d for p in profiles for d in p.domains})
         self.listing_pages: dict[str, set[str]] = {p.name: set() for p in profiles}
         self.link_extractors = {
@@ -71,45 +89,52 @@ class OpinionSpider(scrapy.Spider):
             for url in profile.feeds:
                 yield self._source(url, profile, self.parse_feed)
             for url in profile.sitemaps:
-                yield self._source(url, profile, self.parse_sitemap, depth=0)
+                yield self._source(url, profile, self.parse_sitemap, sitemap_depth=0)
             for url in profile.start_urls:
                 self.listing_pages[profile.name].add(url)
                 yield self._source(url, profile, self.parse_listing)
 
     def _source(self, url: str, profile: SiteProfile, callback: Any, **meta: Any) -> scrapy.Request:
+        # Sources are read on every start, also when resuming a JOBDIR crawl, so that
+        # articles whose rows were lost in a crash are discovered again.
         return scrapy.Request(
             url,
             callback=callback,
             errback=self.source_failed,
+            dont_filter=True,
             meta={"site": profile.name, "download_slot": profile.name, **meta},
         )
 
-    def _article(self, url: str, profile: SiteProfile) -> scrapy.Request:
+    def _article(self, url: str, profile: SiteProfile, headers: dict[str, str]) -> scrapy.Request:
+        # dont_filter: a persisted JOBDIR dupefilter would otherwise hide articles that were
+        # fetched but never reached the dataset; the dataset and `self.scheduled` decide instead.
         return scrapy.Request(
             url,
             callback=self.parse_article,
             errback=self.article_failed,
+            headers=headers,
+            dont_filter=True,
             meta={
                 "site": profile.name,
                 "download_slot": profile.name,
-                "handle_httpstatus_list": ERROR_STATUSES,
+                "handle_httpstatus_list": ARTICLE_STATUSES,
             },
         )
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         profile = self.profiles[response.meta["site"]]
-        for url in feed_links(response.body, base_url=response.url):
-            yield from self._follow_article(url, profile, "feed")
+        for link in feed_links(response.body, base_url=response.url):
+            yield from self._follow_article(link, profile, "feed")
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         profile = self.profiles[response.meta["site"]]
-        depth = response.meta["depth"]
+        depth = response.meta["sitemap_depth"]
         max_size = self.settings.getint("DOWNLOAD_MAXSIZE")
-        for kind, url in sitemap_entries(response.body, response.url, max_size=max_size):
-            if kind == "sitemap" and depth < MAX_SITEMAP_DEPTH and profile.on_domain(url):
-                yield self._source(url, profile, self.parse_sitemap, depth=depth + 1)
+        for kind, link in sitemap_entries(response.body, response.url, max_size=max_size):
+            if kind == "sitemap" and depth < MAX_SITEMAP_DEPTH and profile.on_domain(link.url):
+                yield self._source(link.url, profile, self.parse_sitemap, sitemap_depth=depth + 1)
             elif kind == "url":
-                yield from self._follow_article(url, profile, "sitemap")
+                yield from self._follow_article(link, profile, "sitemap")
 
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
         profile = self.profiles[response.meta["site"]]
@@ -118,7 +143,7 @@ class OpinionSpider(scrapy.Spider):
             return
         for link in self.link_extractors[profile.name].extract_links(response):
             if profile.is_article(link.url):
-                yield from self._follow_article(link.url, profile, "listing")
+                yield from self._follow_article(Link(link.url), profile, "listing")
             elif profile.is_listing(link.url) and self._new_listing(link.url, profile):
                 yield self._source(link.url, profile, self.parse_listing)
 
@@ -130,22 +155,38 @@ class OpinionSpider(scrapy.Spider):
         seen.add(url)
         return True
 
-    def _follow_article(self, url: str, profile: SiteProfile, via: str) -> Iterator[scrapy.Request]:
-        url = url.split("#", 1)[0]
-        if profile.is_article(url):
-            self.crawler.stats.inc_value(f"discovery/{profile.name}/{via}")
-            yield self._article(url, profile)
+    def _follow_article(
+        self, link: Link, profile: SiteProfile, via: str
+    ) -> Iterator[scrapy.Request]:
+        url = link.url.split("#", 1)[0]
+        if not profile.is_article(url):
+            return
+        key = url_key(url)
+        if key in self.scheduled:
+            return
+        self.scheduled.add(key)
+        stats = self.crawler.stats
+        stats.inc_value(f"discovery/{profile.name}/{via}")
+        decision, stored = self.policy.decide(url, link.changed_at)
+        stats.inc_value(f"incremental/{decision.value}")
+        if decision is not Decision.SKIP:
+            yield self._article(url, profile, conditional_headers(stored))
 
     def parse_article(self, response: Response) -> Iterator[PageItem]:
-        content_type = response.headers.get("Content-Type")
+        if response.status == 304:
+            self.crawler.stats.inc_value("incremental/not_modified")
+            return
+        headers = response.headers
         yield PageItem(
             url=response.url,
             site=response.meta["site"],
             status=response.status,
             body=response.body,
             fetched_at=datetime.now(UTC),
-            content_type=content_type.decode("latin-1") if content_type else None,
+            content_type=_header(headers, "Content-Type"),
             requested_url=response.request.url if response.request else None,
+            etag=_header(headers, "ETag"),
+            last_modified=_header(headers, "Last-Modified"),
         )
 
     def article_failed(self, failure: Failure) -> Iterator[PageItem]:
@@ -169,3 +210,8 @@ class OpinionSpider(scrapy.Spider):
             type(failure.value).__name__,
             failure.getErrorMessage(),
         )
+
+
+def _header(headers: Any, name: str) -> str | None:
+    value = headers.get(name)
+    return value.decode("latin-1") if value else None
