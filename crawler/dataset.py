@@ -14,7 +14,10 @@ import pyarrow.dataset as ds
 
 from crawler.schema import ARTICLE_SCHEMA, REJECT_SCHEMA, partition_schema
 
-__all__ = ["TABLES", "dataset_schema", "load", "load_rejects", "open_dataset", "pandas_dtype"]
+__all__ = [
+    "TABLES", "dataset_schema", "latest_per_article", "load", "load_rejects", "open_dataset",
+    "pandas_dtype",
+]  # fmt: skip
 
 TABLES = {"articles": ARTICLE_SCHEMA, "rejects": REJECT_SCHEMA}
 
@@ -71,7 +74,7 @@ def load(
     needed = wanted + [c for c in ("canonical_url", "fetched_at") if latest and c not in wanted]
     table = dataset.to_table(columns=needed, filter=expr)
     if latest:
-        table = _latest_per_article(table)
+        table = latest_per_article(table)
     return _to_pandas(table.select(wanted))
 
 
@@ -115,7 +118,7 @@ def _utc(value: date | datetime | str | None) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
-def _latest_per_article(table: pa.Table) -> pa.Table:
+def latest_per_article(table: pa.Table) -> pa.Table:
     order = pc.sort_indices(
         table, sort_keys=[("canonical_url", "ascending"), ("fetched_at", "descending")]
     )

@@ -85,6 +85,14 @@ def _counts(stats: dict[str, Any]) -> dict[str, Any]:
     return {
         "requests": stats.get("downloader/request_count", 0),
         "responses": stats.get("downloader/response_count", 0),
+        "article_requests": sum(
+            stats.get(f"incremental/{d}", 0) for d in ("new", "changed", "refresh")
+        ),
+        "skipped_known": stats.get("incremental/skip", 0),
+        "not_modified": stats.get("incremental/not_modified", 0),
+        "new_articles": stats.get("articles/new", 0),
+        "revisions": stats.get("articles/revisions", 0),
+        "unchanged": stats.get("articles/unchanged", 0),
         "articles": stats.get("articles/rows_written", 0),
         "articles_by_site": sites,
         "rejects": stats.get("rejects/rows_written", 0),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Iterable
 
@@ -11,6 +12,7 @@ from scrapy.settings import BaseSettings
 from scrapy.statscollectors import StatsCollector
 
 from crawler.schema import ARTICLE_SCHEMA, PARTITION_FIELDS, ArticleRecord
+from pipelines.locking import shared_lock
 from pipelines.parquet_writer import DatasetWriter
 
 __all__ = ["ParquetPipeline", "writer_from_settings"]
@@ -37,15 +39,21 @@ def writer_from_settings(
 class ParquetPipeline:
     """Appends each article record to the articles dataset."""
 
-    def __init__(self, writer: DatasetWriter, stats: StatsCollector) -> None:
+    def __init__(self, writer: DatasetWriter, stats: StatsCollector, root: str) -> None:
         self.stats = stats
         self.writer = writer
+        self.root = root
+        self.lock = contextlib.ExitStack()
+
+    def open_spider(self) -> None:
+        # Compaction waits for (and blocks) writers: it must never swap files under a crawl.
+        self.lock.enter_context(shared_lock(self.root))
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ParquetPipeline:
         settings = crawler.settings
         writer = writer_from_settings(settings, "articles", ARTICLE_SCHEMA, PARTITION_FIELDS)
-        return cls(writer, crawler.stats)
+        return cls(writer, crawler.stats, settings["PARQUET_DIR"])
 
     def process_item(self, item: ArticleRecord) -> ArticleRecord:
         self.writer.write(item.to_row())
@@ -54,7 +62,10 @@ class ParquetPipeline:
         return item
 
     def close_spider(self) -> None:
-        self.writer.close()
+        try:
+            self.writer.close()
+        finally:
+            self.lock.close()
         self.stats.set_value("articles/rows_written", self.writer.rows_written)
         self.stats.set_value("articles/files_written", len(self.writer.files_written))
         logger.info("articles: %d rows in %s", self.writer.rows_written, self.writer.root)

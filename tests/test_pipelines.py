@@ -114,7 +114,8 @@ def test_parquet_pipeline_streams_records_to_the_dataset(tmp_path: Path):
     writer = DatasetWriter(tmp_path / "articles", ARTICLE_SCHEMA, PARTITION_FIELDS, "p",
                            flush_rows=2)  # fmt: skip
     collector = stats()
-    pipeline = ParquetPipeline(writer, collector)
+    pipeline = ParquetPipeline(writer, collector, str(tmp_path))
+    pipeline.open_spider()
     for i in range(3):
         pipeline.process_item(make_record(i))
     assert len(load(tmp_path)) == 2  # two flushed, one still buffered

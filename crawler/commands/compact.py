@@ -1,0 +1,51 @@
+"""`scrapy compact`: merge a dataset's small files, optionally keeping latest revisions only."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from scrapy.commands import ScrapyCommand
+from scrapy.exceptions import UsageError
+
+from pipelines.compaction import compact_site
+from pipelines.locking import DatasetBusy
+
+__all__ = ["Command"]
+
+
+class Command(ScrapyCommand):
+    requires_project = True
+    requires_crawler_process = False
+
+    def syntax(self) -> str:
+        return "[-o DIR] [--site NAME|all] [--latest-only]"
+
+    def short_desc(self) -> str:
+        return "Rewrite a site's article partitions into fewer, larger files (atomically)"
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.add_argument("-o", "--output", default=None, metavar="DIR",
+                            help="dataset root (default: PARQUET_DIR)")  # fmt: skip
+        parser.add_argument("--site", default="all", help="site name, or all (default)")
+        parser.add_argument("--latest-only", action="store_true",
+                            help="keep only the latest revision of each article")  # fmt: skip
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        assert self.settings is not None
+        root = Path(opts.output or self.settings["PARQUET_DIR"])
+        sites = sorted(p.name.removeprefix("site=") for p in (root / "articles").glob("site=*"))
+        if opts.site != "all":
+            if opts.site not in sites:
+                raise UsageError(f"no articles for site {opts.site!r} under {root}")
+            sites = [opts.site]
+        for site in sites:
+            try:
+                result = compact_site(root, site, latest_only=opts.latest_only)
+            except DatasetBusy as exc:
+                print(f"not compacted: {exc}; run it when no crawl is writing")
+                self.exitcode = 1
+                return
+            print(f"{site}: {result.rows_before} rows in {result.files_before} files -> "
+                  f"{result.rows_after} rows in {result.files_after} files")  # fmt: skip

@@ -1,0 +1,66 @@
+"""`scrapy runs`: list the recent runs recorded in a dataset's manifests."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime
+
+from scrapy.commands import ScrapyCommand
+
+from crawler.manifest import read_manifests
+
+__all__ = ["Command", "format_runs"]
+
+COLUMNS = ("run_id", "finish", "secs", "sites", "requests", "new", "revised", "unchanged",
+           "skipped", "rejects")  # fmt: skip
+
+
+def _row(run: dict) -> tuple[str, ...]:
+    counts = run.get("counts", {})
+    seconds = (
+        datetime.fromisoformat(run["finished_at"]) - datetime.fromisoformat(run["started_at"])
+    ).total_seconds()
+    return (
+        run["run_id"],
+        run.get("finish_reason", "?"),
+        f"{seconds:.1f}",
+        ",".join(run.get("sites", [])) or "-",
+        str(counts.get("requests", 0)),
+        str(counts.get("new_articles", 0)),
+        str(counts.get("revisions", 0)),
+        str(counts.get("unchanged", 0)),
+        str(counts.get("skipped_known", 0)),
+        str(counts.get("rejects", 0)),
+    )
+
+
+def format_runs(runs: list[dict]) -> str:
+    """A plain-text table of runs, oldest first."""
+    rows = [COLUMNS, *(_row(r) for r in runs)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
+    return "\n".join(
+        "  ".join(v.ljust(w) for v, w in zip(row, widths, strict=False)).rstrip() for row in rows
+    )
+
+
+class Command(ScrapyCommand):
+    requires_project = True
+    requires_crawler_process = False
+
+    def syntax(self) -> str:
+        return "[-o DIR] [-n N]"
+
+    def short_desc(self) -> str:
+        return "List the most recent crawl runs of a dataset (from its run manifests)"
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.add_argument("-o", "--output", default=None, metavar="DIR",
+                            help="dataset root (default: PARQUET_DIR)")  # fmt: skip
+        parser.add_argument("-n", type=int, default=20, help="how many runs (default: 20)")
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        assert self.settings is not None
+        root = opts.output or self.settings["PARQUET_DIR"]
+        runs = read_manifests(root)[-opts.n :]
+        print(format_runs(runs) if runs else f"no runs recorded under {root}/runs")
