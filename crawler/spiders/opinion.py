@@ -77,6 +77,7 @@ class OpinionSpider(scrapy.Spider):
         self.policy = policy or RecrawlPolicy(KnownArticles())
         # Article requests bypass Scrapy's dupefilter (see _article): this set keeps them unique.
         self.scheduled: set[int] = set()
+        self.skipped: set[int] = set()
         self.allowed_domains = sorted({d for p in profiles for d in p.domains})
         self.listing_pages: dict[str, set[str]] = {p.name: set() for p in profiles}
         self.link_extractors = {
@@ -164,13 +165,18 @@ class OpinionSpider(scrapy.Spider):
         key = url_key(url)
         if key in self.scheduled:
             return
-        self.scheduled.add(key)
         stats = self.crawler.stats
         stats.inc_value(f"discovery/{profile.name}/{via}")
         decision, stored = self.policy.decide(url, link.changed_at)
+        if decision is Decision.SKIP:
+            # Not marked scheduled: a later source may still date a change for this URL.
+            if key not in self.skipped:
+                self.skipped.add(key)
+                stats.inc_value("incremental/skip")
+            return
+        self.scheduled.add(key)
         stats.inc_value(f"incremental/{decision.value}")
-        if decision is not Decision.SKIP:
-            yield self._article(url, profile, conditional_headers(stored))
+        yield self._article(url, profile, conditional_headers(stored))
 
     def parse_article(self, response: Response) -> Iterator[PageItem]:
         if response.status == 304:
