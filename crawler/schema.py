@@ -105,7 +105,8 @@ class RejectReason:
     WRONG_LANGUAGE = "wrong_language"  # not one of VALIDATE_LANGUAGES
     BLOCKED = "blocked"  # never fetched: robots.txt or offsite
     DUPLICATE = "duplicate"  # same canonical URL and text already seen this run
-    EXTRACTION_FAILED = "extraction_failed"  # the extractor raised: a bug, logged with trace
+    EXTRACTION_FAILED = "extraction_failed"  # the extractor raised or its worker died
+    EXTRACTION_TIMEOUT = "extraction_timeout"  # no result within EXTRACT_TIMEOUT seconds
 
     @classmethod
     def all(cls) -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from crawler.profile import BUNDLED_PROFILES
 
 BOT_NAME = "opinion-scraper"
@@ -38,6 +40,9 @@ WORKER_ID = "w0"
 # Skip articles the dataset already holds unless their source says they changed.
 INCREMENTAL = True
 EXTRACT_MAX_BYTES = 10 * 1024 * 1024
+EXTRACT_WORKERS = os.cpu_count() or 1  # 0: extract inline on the reactor thread
+EXTRACT_TIMEOUT = 60.0  # seconds one page may take before it is rejected
+EXTRACT_MAX_IN_FLIGHT = 0  # pages queued in or waiting for the pool; 0: 4 x workers
 VALIDATE_MIN_WORDS = 50
 VALIDATE_LANGUAGES: list[str] = []  # empty: any language
 

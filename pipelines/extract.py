@@ -11,6 +11,7 @@ from scrapy.crawler import Crawler
 from crawler.items import PageItem
 from crawler.profile import SiteProfile, load_profiles
 from crawler.schema import ArticleRecord, RejectReason
+from pipelines.extract_pool import ExtractionPool
 from pipelines.extraction import ExtractRules, Page, Rejection, extract
 from pipelines.rejects import rejected
 
@@ -33,12 +34,24 @@ def rules_for(profile: SiteProfile | None, max_bytes: int) -> ExtractRules:
 
 
 class ExtractPipeline:
-    """Runs the pure extractor on each page item; failed downloads become rejects here."""
+    """Runs the pure extractor on each page item; failed downloads become rejects here.
 
-    def __init__(self, rules: dict[str, ExtractRules], default: ExtractRules, run_id: str) -> None:
+    With a pool (EXTRACT_WORKERS > 0, the default) extraction runs in worker processes
+    and is awaited, so the reactor keeps downloading; with EXTRACT_WORKERS=0 it runs
+    inline, which is simpler to debug but stalls the crawl while a page parses.
+    """
+
+    def __init__(
+        self,
+        rules: dict[str, ExtractRules],
+        default: ExtractRules,
+        run_id: str,
+        pool: ExtractionPool | None = None,
+    ) -> None:
         self.rules = rules
         self.default = default
         self.run_id = run_id
+        self.pool = pool
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
@@ -46,16 +59,33 @@ class ExtractPipeline:
         max_bytes = settings.getint("EXTRACT_MAX_BYTES")
         profiles = load_profiles(Path(settings["SITE_PROFILES_DIR"]))
         rules = {name: rules_for(p, max_bytes) for name, p in profiles.items()}
-        return cls(rules, rules_for(None, max_bytes), settings["RUN_ID"])
+        workers = settings.getint("EXTRACT_WORKERS") or 0
+        pool = None
+        if workers > 0:
+            pool = ExtractionPool(
+                workers=workers,
+                timeout=settings.getfloat("EXTRACT_TIMEOUT"),
+                max_in_flight=settings.getint("EXTRACT_MAX_IN_FLIGHT") or 4 * workers,
+            )
+        return cls(rules, rules_for(None, max_bytes), settings["RUN_ID"], pool)
 
-    def process_item(self, item: PageItem) -> ArticleRecord:
+    async def process_item(self, item: PageItem) -> ArticleRecord:
+        page = self._page(item)
+        rules = self.rules.get(item.site, self.default)
+        result = await self.pool.run(page, rules) if self.pool else extract(page, rules)
+        if isinstance(result, Rejection):
+            raise rejected(result.reason, result.detail)
+        return replace(result, etag=item.etag, last_modified=item.last_modified)
+
+    def _page(self, item: PageItem) -> Page:
         if item.error:
-            reason = RejectReason.BLOCKED if item.error.startswith("blocked") else (
-                RejectReason.DOWNLOAD_ERROR)  # fmt: skip
-            raise rejected(reason, item.error)
+            blocked = item.error.startswith("blocked")
+            raise rejected(
+                RejectReason.BLOCKED if blocked else RejectReason.DOWNLOAD_ERROR, item.error
+            )
         if not 200 <= item.status < 300:
             raise rejected(RejectReason.HTTP_ERROR, f"HTTP {item.status}")
-        page = Page(
+        return Page(
             url=item.url,
             body=item.body,
             content_type=item.content_type,
@@ -64,7 +94,7 @@ class ExtractPipeline:
             site=item.site,
             run_id=self.run_id,
         )
-        result = extract(page, self.rules.get(item.site, self.default))
-        if isinstance(result, Rejection):
-            raise rejected(result.reason, result.detail)
-        return replace(result, etag=item.etag, last_modified=item.last_modified)
+
+    def close_spider(self) -> None:
+        if self.pool is not None:
+            self.pool.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC
 from pathlib import Path
 
@@ -62,7 +63,7 @@ def test_every_reason_has_its_own_named_exception():
 
 
 def test_extract_turns_a_page_into_a_full_record(extractor):
-    record = extractor.process_item(page())
+    record = asyncio.run(extractor.process_item(page()))
     assert record.title == "Why cities need more trees"
     assert "Paragraph 3 argues" in record.text
     assert "Contact us" not in record.text
@@ -83,7 +84,7 @@ def test_extract_turns_a_page_into_a_full_record(extractor):
 )
 def test_extract_rejects_with_a_named_reason(extractor, item, reason):
     with pytest.raises(Rejected) as info:
-        extractor.process_item(item)
+        asyncio.run(extractor.process_item(item))
     assert info.value.reason == reason
     assert type(info.value) is REJECTIONS[reason]
 

@@ -1,0 +1,78 @@
+"""Extraction in worker processes, awaited from the reactor: downloads go on while pages parse."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+from collections.abc import Callable
+from concurrent.futures import TimeoutError as FutureTimeout
+
+from pebble import ProcessExpired, ProcessPool
+
+from crawler.schema import ArticleRecord, RejectReason
+from pipelines.extraction import ExtractRules, Page, Rejection, extract
+
+__all__ = ["ExtractionPool"]
+
+logger = logging.getLogger(__name__)
+
+Result = ArticleRecord | Rejection
+
+
+class ExtractionPool:
+    """A pool of extraction processes with a per-page time limit and bounded pages in flight.
+
+    A page that hangs a worker past `timeout` seconds, or kills it (a crash, the OOM
+    killer), costs that page a named rejection; pebble replaces the worker and the crawl
+    goes on. At most `max_in_flight` pages wait for or sit in the pool, so a slow pool
+    cannot make memory grow with the crawl.
+    """
+
+    def __init__(
+        self,
+        workers: int,
+        timeout: float,
+        max_in_flight: int,
+        max_tasks: int = 2000,
+        function: Callable[[Page, ExtractRules], Result] = extract,
+    ) -> None:
+        self.function = function
+        self.timeout = timeout
+        self.max_in_flight = max(1, max_in_flight)
+        # forkserver: forking the crawler itself would copy the reactor and its threads.
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["pipelines.extraction"])
+        self._pool = ProcessPool(max_workers=workers, max_tasks=max_tasks, context=context)
+        self._slots: asyncio.Semaphore | None = None
+        self.in_flight = 0
+        self.peak_in_flight = 0
+
+    async def run(self, page: Page, rules: ExtractRules) -> Result:
+        """Extract one page in a worker; never raises for a bad page."""
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.max_in_flight)
+        async with self._slots:
+            self.in_flight += 1
+            self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+            try:
+                return await self._schedule(page, rules)
+            finally:
+                self.in_flight -= 1
+
+    async def _schedule(self, page: Page, rules: ExtractRules) -> Result:
+        future = self._pool.schedule(self.function, args=(page, rules), timeout=self.timeout)
+        try:
+            return await asyncio.wrap_future(future)
+        except FutureTimeout:
+            detail = f"no result within EXTRACT_TIMEOUT={self.timeout:g}s"
+            return Rejection(RejectReason.EXTRACTION_TIMEOUT, detail)
+        except ProcessExpired as exc:
+            detail = f"extraction worker died (exit code {exc.exitcode})"
+            return Rejection(RejectReason.EXTRACTION_FAILED, detail)
+
+    def close(self) -> None:
+        """Stop the workers once the queued pages are done."""
+        self._pool.close()
+        self._pool.join(timeout=max(self.timeout, 5.0))
+        self._pool.stop()

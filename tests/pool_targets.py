@@ -1,0 +1,22 @@
+"""Stand-ins for the extractor that misbehave, imported by extraction worker processes."""
+
+from __future__ import annotations
+
+import os
+import time
+
+from pipelines.extraction import ExtractRules, Page, Rejection, extract
+
+
+def hang_on_marker(page: Page, rules: ExtractRules) -> object:
+    """Hang forever on pages containing HANG, crash the worker on CRASH, else extract."""
+    if b"HANG" in page.body:
+        time.sleep(3600)
+    if b"CRASH" in page.body:
+        os._exit(9)
+    return extract(page, rules)
+
+
+def reject_all(page: Page, rules: ExtractRules) -> Rejection:
+    """Reject every page, without parsing it."""
+    return Rejection("no_article", page.url)

@@ -1,0 +1,56 @@
+"""The extraction pool: results come back, a hung or crashed worker costs one page only."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from crawler.schema import ArticleRecord
+from pipelines.extract_pool import ExtractionPool
+from pipelines.extraction import ExtractRules, Page, Rejection
+from tests.pool_targets import hang_on_marker
+
+ARTICLE = (
+    "<html><head><title>On trees</title></head><body><article><h1>On trees</h1>"
+    + "".join(
+        f"<p>Paragraph {i} says streets with trees are cooler and calmer.</p>" for i in range(9)
+    )
+    + "</article></body></html>"
+)
+
+
+def page(body: str, n: int = 0) -> Page:
+    return Page(url=f"http://www.example.test/opinion/{n}", body=body.encode(),
+                content_type="text/html; charset=utf-8")  # fmt: skip
+
+
+async def run_all(pool: ExtractionPool, pages: list[Page]) -> list[object]:
+    return await asyncio.gather(*(pool.run(p, ExtractRules()) for p in pages))
+
+
+def test_hung_and_crashed_pages_are_rejected_and_the_rest_extracted():
+    pool = ExtractionPool(workers=2, timeout=3.0, max_in_flight=4, function=hang_on_marker)
+    try:
+        pages = [page(ARTICLE, 0), page("<p>HANG</p>", 1), page("<p>CRASH</p>", 2),
+                 page(ARTICLE, 3)]  # fmt: skip
+        started = time.monotonic()
+        results = asyncio.run(run_all(pool, pages))
+        assert time.monotonic() - started < 30
+    finally:
+        pool.close()
+    ok, hung, crashed, ok_again = results
+    assert isinstance(ok, ArticleRecord) and isinstance(ok_again, ArticleRecord)
+    assert isinstance(hung, Rejection) and hung.reason == "extraction_timeout"
+    assert isinstance(crashed, Rejection) and crashed.reason == "extraction_failed"
+    assert "exit code" in crashed.detail
+
+
+def test_pages_in_flight_are_bounded():
+    pool = ExtractionPool(workers=1, timeout=10.0, max_in_flight=2)
+    try:
+        results = asyncio.run(run_all(pool, [page(ARTICLE, i) for i in range(6)]))
+    finally:
+        pool.close()
+    assert all(isinstance(r, ArticleRecord) for r in results)
+    assert pool.peak_in_flight == 2
+    assert pool.in_flight == 0
