@@ -20,6 +20,7 @@ class PageItem:
     content_type: str | None = None
     requested_url: str | None = None
     error: str | None = None  # set when the download itself failed (no response)
+    error_reason: str | None = None  # the RejectReason for that failure
     etag: str | None = None
     last_modified: str | None = None
 

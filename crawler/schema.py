@@ -103,7 +103,9 @@ class RejectReason:
     TOO_SHORT = "too_short"  # body below the minimum word count
     MISSING_FIELD = "missing_field"  # a required field is empty
     WRONG_LANGUAGE = "wrong_language"  # not one of VALIDATE_LANGUAGES
-    BLOCKED = "blocked"  # never fetched: robots.txt or offsite
+    BLOCKED = "blocked"  # never fetched: forbidden by robots.txt
+    OFFSITE_REDIRECT = "offsite_redirect"  # redirected off the profile's domains: not followed
+    REDIRECT_LOOP = "redirect_loop"  # more redirects than REDIRECT_MAX_TIMES
     DUPLICATE = "duplicate"  # same canonical URL and text already seen this run
     EXTRACTION_FAILED = "extraction_failed"  # the extractor raised or its worker died
     EXTRACTION_TIMEOUT = "extraction_timeout"  # no result within EXTRACT_TIMEOUT seconds

@@ -12,6 +12,8 @@ NEWSPIDER_MODULE = "crawler.spiders"
 COMMANDS_MODULE = "crawler.commands"
 
 # --- Politeness: identify ourselves, obey robots.txt, never hammer a site. ---
+# Sites see who crawls them and how to reach you: set your own contact (URL or e-mail).
+# USER_AGENT is built from it unless you set USER_AGENT yourself.
 CRAWLER_CONTACT = "https://github.com/opinion-scraper/opinion-scraper"
 USER_AGENT = f"opinion-scraper/0.1 (+{CRAWLER_CONTACT})"
 ROBOTSTXT_OBEY = True
@@ -28,6 +30,12 @@ DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 RETRY_TIMES = 2
+RETRY_BACKOFF_BASE = 1.0  # seconds before the first retry of a 429/503 without Retry-After
+RETRY_AFTER_MAX = 120.0  # a longer Retry-After is not waited for: the page is rejected
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.BackoffRetryMiddleware": 550,
+}
 # Cookies could carry session credentials into logs or requests: we need none.
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
@@ -62,3 +70,15 @@ EXTENSIONS = {
 LOG_FORMATTER = "crawler.logformatter.QuietLogFormatter"
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
+
+# --- Scale-out: several crawl processes, one Redis frontier (crawler/distributed/). ---
+# Empty: a local crawl, Redis not needed. Set: every process with the same REDIS_URL and
+# REDIS_CRAWL is a worker of one shared crawl (queue, claims and known articles in Redis).
+REDIS_URL = os.environ.get("OPINION_REDIS_URL", "")
+REDIS_CRAWL = "opinion"  # namespaces the keys: opinion:<REDIS_CRAWL>:...
+DISTRIBUTED_HEARTBEAT_SECONDS = 1.0  # how often a worker publishes its stats and polls the queue
+DISTRIBUTED_WORKER_TTL = 30.0  # a worker silent this long is taken for dead
+DISTRIBUTED_IDLE_SECONDS = 3.0  # an idle worker waits at least this long before closing
+DISTRIBUTED_JOIN_TIMEOUT = 300.0  # bound on waiting for (and holding) the round's lock
+ITEM_PIPELINES["crawler.distributed.dedupe.SharedDedupePipeline"] = 290
+EXTENSIONS["crawler.distributed.worker.SharedCrawlWorker"] = 700

@@ -79,10 +79,7 @@ class ExtractPipeline:
 
     def _page(self, item: PageItem) -> Page:
         if item.error:
-            blocked = item.error.startswith("blocked")
-            raise rejected(
-                RejectReason.BLOCKED if blocked else RejectReason.DOWNLOAD_ERROR, item.error
-            )
+            raise rejected(item.error_reason or RejectReason.DOWNLOAD_ERROR, item.error)
         if not 200 <= item.status < 300:
             raise rejected(RejectReason.HTTP_ERROR, f"HTTP {item.status}")
         return Page(

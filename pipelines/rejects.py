@@ -14,7 +14,7 @@ from scrapy.statscollectors import StatsCollector
 from crawler.schema import PARTITION_FIELDS, REJECT_SCHEMA, RejectReason, RejectRecord
 from pipelines.parquet_writer import DatasetWriter
 
-__all__ = ["REJECTIONS", "Rejected", "RejectsWriter", "Unchanged", "rejected"]
+__all__ = ["REJECTIONS", "NotStored", "Rejected", "RejectsWriter", "Unchanged", "rejected"]
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +29,11 @@ class Rejected(DropItem):
         self.detail = detail
 
 
-class Unchanged(DropItem):
+class NotStored(DropItem):
+    """An item deliberately not stored that is no reject of the page (counted, not written)."""
+
+
+class Unchanged(NotStored):
     """A re-fetched article whose text is what the dataset already holds: no new row."""
 
 
@@ -83,17 +87,26 @@ class RejectsWriter:
         return extension
 
     def item_dropped(self, item: Any, exception: BaseException, **_: Any) -> None:
-        if isinstance(exception, Unchanged):
-            return  # not a reject: counted by the dedupe pipeline
+        if isinstance(exception, NotStored):
+            return  # not a reject of the page: counted where it is raised
         if not isinstance(exception, Rejected):
             logger.warning("item dropped without a named reason: %r (%s)", item, exception)
             return
         record = reject_record(item, exception, self.run_id)
         self.stats.inc_value(f"rejects/{record.reason}")
         self.stats.inc_value(f"rejects/site/{record.site}/{record.reason}")
-        self.writer.write(record.to_row())
+        try:
+            self.writer.write(record.to_row())
+        except OSError as exc:
+            self.stats.inc_value("rejects/unwritten")
+            logger.error("cannot write the rejects dataset: %s", exc)
 
     def spider_closed(self) -> None:
-        self.writer.close()
+        try:
+            self.writer.close()
+        except OSError as exc:
+            logger.error(
+                "cannot write the rejects dataset: %s (%d rows)", exc, self.writer.buffered
+            )
         self.stats.set_value("rejects/rows_written", self.writer.rows_written)
         logger.info("rejects: %d rows in %s", self.writer.rows_written, Path(self.writer.root))

@@ -28,7 +28,12 @@ ARTICLE_HTML = """<html lang="en"><head><title>Why cities need more trees | The 
 {paragraphs}</article><footer>Contact us</footer></body></html>"""
 
 
-def page(status: int = 200, body: bytes | None = None, error: str | None = None) -> PageItem:
+def page(
+    status: int = 200,
+    body: bytes | None = None,
+    error: str | None = None,
+    reason: str | None = None,
+) -> PageItem:
     paragraphs = "".join(
         f"<p>Paragraph {i} argues that shade, clean air and quiet streets make every "
         f"neighbourhood {i} healthier, calmer and cheaper to cool in the summer.</p>"
@@ -43,6 +48,7 @@ def page(status: int = 200, body: bytes | None = None, error: str | None = None)
         fetched_at=NOW,
         content_type="text/html; charset=utf-8",
         error=error,
+        error_reason=reason,
     )
 
 
@@ -76,8 +82,8 @@ def test_extract_turns_a_page_into_a_full_record(extractor):
     ("item", "reason"),
     [
         (page(status=404, body=b"gone"), "http_error"),
-        (page(status=0, body=b"", error="download: TimeoutError: took too long"), "download_error"),
-        (page(status=0, body=b"", error="blocked: IgnoreRequest: robots.txt"), "blocked"),
+        (page(status=0, body=b"", error="TimeoutError: took too long"), "download_error"),
+        (page(status=0, body=b"", error="IgnoreRequest: robots", reason="blocked"), "blocked"),
         (page(body=b""), "empty_page"),
         (page(body=b"%PDF-1.4 binary"), "not_html"),
     ],

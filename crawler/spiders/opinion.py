@@ -9,18 +9,20 @@ from typing import Any
 
 import scrapy
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
-from scrapy.settings import BaseSettings
+from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 from twisted.python.failure import Failure
 
+from crawler import distributed
 from crawler.discovery import Link, feed_links, sitemap_entries
 from crawler.incremental import Decision, RecrawlPolicy, conditional_headers, parse_refresh
 from crawler.items import PageItem
-from crawler.known import KnownArticles, url_key
+from crawler.known import url_key
 from crawler.profile import SiteProfile, load_profiles, select_profiles
 from crawler.runid import new_run_id
+from crawler.schema import RejectReason
 
 __all__ = ["OpinionSpider"]
 
@@ -40,6 +42,11 @@ class OpinionSpider(scrapy.Spider):
     def update_settings(cls, settings: BaseSettings) -> None:
         super().update_settings(settings)
         settings.setdefault("RUN_ID", new_run_id())
+        if (settings.getpriority("USER_AGENT") or 0) <= SETTINGS_PRIORITIES["project"]:
+            contact = settings["CRAWLER_CONTACT"]
+            settings.set("USER_AGENT", f"opinion-scraper/0.1 (+{contact})", priority="spider")
+        # A file:// dataset root, and REDIS_URL: the shared frontier (crawler.distributed).
+        distributed.update_settings(settings)
         # Per-site politeness: every request carries its profile name as download slot.
         profiles = load_profiles(Path(settings["SITE_PROFILES_DIR"]))
         slots = dict(settings.getdict("DOWNLOAD_SLOTS"))
@@ -57,29 +64,33 @@ class OpinionSpider(scrapy.Spider):
         settings = crawler.settings
         source = Path(settings["SITE_PROFILES_DIR"])
         profiles = select_profiles(load_profiles(source), kwargs.get("site"), source)
-        known = KnownArticles()
-        if settings.getbool("INCREMENTAL"):
-            names = [p.name for p in profiles]
-            known = KnownArticles.from_dataset(settings["PARQUET_DIR"], names)
-        policy = RecrawlPolicy(known, parse_refresh(kwargs.pop("refresh", None)),
+        # This process's claims and the dataset's known articles, or the shared ones in Redis.
+        state = distributed.open_state(settings, [p.name for p in profiles])
+        policy = RecrawlPolicy(state.known, parse_refresh(kwargs.pop("refresh", None)),
                                now=datetime.now(UTC))  # fmt: skip
-        return super().from_crawler(crawler, *args, profiles=profiles, policy=policy, **kwargs)
+        return super().from_crawler(
+            crawler, *args, profiles=profiles, policy=policy, state=state, **kwargs
+        )
 
     def __init__(
         self,
         profiles: list[SiteProfile],
         policy: RecrawlPolicy | None = None,
         site: str | None = None,
+        state: distributed.CrawlState | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.profiles = {p.name: p for p in profiles}
-        self.policy = policy or RecrawlPolicy(KnownArticles())
-        # Article requests bypass Scrapy's dupefilter (see _article): this set keeps them unique.
-        self.scheduled: set[int] = set()
+        state = state or distributed.LocalState()
+        self.policy = policy or RecrawlPolicy(state.known)
+        # Article requests bypass Scrapy's dupefilter (see _article): these claims keep them
+        # unique, across all workers when the crawl is shared. So do sources and listings.
+        self.scheduled = state.claims("articles")
+        self.sources = state.claims("sources")
         self.skipped: set[int] = set()
         self.allowed_domains = sorted({d for p in profiles for d in p.domains})
-        self.listing_pages: dict[str, set[str]] = {p.name: set() for p in profiles}
+        self.listing_pages = {p.name: state.claims(f"listings:{p.name}") for p in profiles}
         self.link_extractors = {
             p.name: LinkExtractor(restrict_css=p.listing_areas or (), unique=True) for p in profiles
         }
@@ -88,12 +99,14 @@ class OpinionSpider(scrapy.Spider):
         for profile in self.profiles.values():
             self.logger.info("crawling site %s (%s)", profile.name, profile.source)
             for url in profile.feeds:
-                yield self._source(url, profile, self.parse_feed)
+                if self.sources.add(url):
+                    yield self._source(url, profile, self.parse_feed)
             for url in profile.sitemaps:
-                yield self._source(url, profile, self.parse_sitemap, sitemap_depth=0)
+                if self.sources.add(url):
+                    yield self._source(url, profile, self.parse_sitemap, sitemap_depth=0)
             for url in profile.start_urls:
-                self.listing_pages[profile.name].add(url)
-                yield self._source(url, profile, self.parse_listing)
+                if self.listing_pages[profile.name].add(url):
+                    yield self._source(url, profile, self.parse_listing)
 
     def _source(self, url: str, profile: SiteProfile, callback: Any, **meta: Any) -> scrapy.Request:
         # Sources are read on every start, also when resuming a JOBDIR crawl, so that
@@ -153,8 +166,7 @@ class OpinionSpider(scrapy.Spider):
         seen = self.listing_pages[profile.name]
         if url in seen or len(seen) >= profile.max_listing_pages:
             return False
-        seen.add(url)
-        return True
+        return seen.add(url)
 
     def _follow_article(
         self, link: Link, profile: SiteProfile, via: str
@@ -162,19 +174,19 @@ class OpinionSpider(scrapy.Spider):
         url = link.url.split("#", 1)[0]
         if not profile.is_article(url):
             return
-        key = url_key(url)
-        if key in self.scheduled:
+        if url in self.scheduled:
             return
         stats = self.crawler.stats
         stats.inc_value(f"discovery/{profile.name}/{via}")
         decision, stored = self.policy.decide(url, link.changed_at)
         if decision is Decision.SKIP:
             # Not marked scheduled: a later source may still date a change for this URL.
-            if key not in self.skipped:
+            if (key := url_key(url)) not in self.skipped:
                 self.skipped.add(key)
                 stats.inc_value("incremental/skip")
             return
-        self.scheduled.add(key)
+        if not self.scheduled.add(url):
+            return  # another worker of the shared crawl scheduled it meanwhile
         stats.inc_value(f"incremental/{decision.value}")
         yield self._article(url, profile, conditional_headers(stored))
 
@@ -197,14 +209,15 @@ class OpinionSpider(scrapy.Spider):
 
     def article_failed(self, failure: Failure) -> Iterator[PageItem]:
         request = failure.request  # type: ignore[attr-defined]
-        kind = "blocked" if failure.check(IgnoreRequest) else "download"
+        message = failure.getErrorMessage()
         yield PageItem(
             url=request.url,
             site=request.meta["site"],
             status=0,
             body=b"",
             fetched_at=datetime.now(UTC),
-            error=f"{kind}: {type(failure.value).__name__}: {failure.getErrorMessage()}",
+            error=f"{type(failure.value).__name__}: {message}",
+            error_reason=failure_reason(failure.value),
         )
 
     def source_failed(self, failure: Failure) -> None:
@@ -216,6 +229,28 @@ class OpinionSpider(scrapy.Spider):
             type(failure.value).__name__,
             failure.getErrorMessage(),
         )
+
+
+_IGNORED_REASONS = {
+    "Forbidden by robots.txt": RejectReason.BLOCKED,
+    "Filtered offsite request": RejectReason.OFFSITE_REDIRECT,
+    "max redirections reached": RejectReason.REDIRECT_LOOP,
+}
+
+
+def failure_reason(error: BaseException) -> str:
+    """The reject reason for a request that got no usable response."""
+    if isinstance(error, IgnoreRequest):
+        message = str(error)
+        for prefix, reason in _IGNORED_REASONS.items():
+            if message.startswith(prefix):
+                return reason
+        if "max size" in message or "maxsize" in message:
+            return RejectReason.TOO_LARGE
+        return RejectReason.BLOCKED
+    if isinstance(error, DownloadCancelledError) and "max size" in str(error):
+        return RejectReason.TOO_LARGE
+    return RejectReason.DOWNLOAD_ERROR
 
 
 def _header(headers: Any, name: str) -> str | None:

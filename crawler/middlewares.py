@@ -1,0 +1,75 @@
+"""Downloader middlewares: back-off that honours Retry-After."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.http import Response
+from scrapy.utils.response import response_status_message
+
+__all__ = ["BackoffRetryMiddleware", "retry_after_seconds"]
+
+logger = logging.getLogger(__name__)
+
+BACKOFF_STATUSES = {429, 503}
+
+
+def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) -> float | None:
+    """A Retry-After header (delta-seconds or HTTP-date) in seconds; None if absent or bad."""
+    if not value:
+        return None
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    text = text.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Retries like Scrapy's RetryMiddleware, but waits before retrying 429 and 503.
+
+    The wait is the server's Retry-After when it gives one, else an exponential back-off
+    (RETRY_BACKOFF_BASE * 2**attempt). A Retry-After above RETRY_AFTER_MAX seconds is not
+    waited for: the page is given up (and rejected) rather than stalling the crawl.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler.settings)
+        self.crawler = crawler
+        self.base = crawler.settings.getfloat("RETRY_BACKOFF_BASE")
+        self.max_wait = crawler.settings.getfloat("RETRY_AFTER_MAX")
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> BackoffRetryMiddleware:
+        return cls(crawler)
+
+    async def process_response(self, request: Request, response: Response) -> Request | Response:
+        if response.status not in BACKOFF_STATUSES or request.meta.get("dont_retry", False):
+            return super().process_response(request, response)
+        attempt = request.meta.get("retry_times", 0)
+        wait = retry_after_seconds(response.headers.get("Retry-After"))
+        if wait is None:
+            wait = self.base * 2**attempt
+        if wait > self.max_wait:
+            logger.warning(
+                "%s: Retry-After %.0fs exceeds RETRY_AFTER_MAX, giving up", request, wait
+            )
+            return response
+        retry = self._retry(request, response_status_message(response.status))
+        if retry is None:
+            return response
+        self.crawler.stats.inc_value("retry/backoff_seconds", wait)
+        await asyncio.sleep(wait)
+        return retry
