@@ -1,4 +1,4 @@
-"""Downloader middlewares: back-off that honours Retry-After."""
+"""Downloader middlewares: profile-domain enforcement and back-off that honours Retry-After."""
 
 from __future__ import annotations
 
@@ -6,18 +6,44 @@ import asyncio
 import logging
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.utils.response import response_status_message
 
-__all__ = ["BackoffRetryMiddleware", "retry_after_seconds"]
+__all__ = ["BackoffRetryMiddleware", "ProfileDomainsMiddleware", "retry_after_seconds"]
 
 logger = logging.getLogger(__name__)
 
 BACKOFF_STATUSES = {429, 503}
+
+
+class ProfileDomainsMiddleware:
+    """Refuses every request, redirects included, that leaves the crawled profiles' domains.
+
+    Scrapy's OffsiteMiddleware lets `dont_filter` requests through, and our article
+    requests need `dont_filter` (see the spider), so the domain check lives here instead.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ProfileDomainsMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        spider = self.crawler.spider
+        profiles = getattr(spider, "profiles", {}).values()
+        if any(profile.on_domain(request.url) for profile in profiles):
+            return
+        host = urlsplit(request.url).hostname
+        self.crawler.stats.inc_value("offsite/filtered")
+        raise IgnoreRequest(f"Filtered offsite request to {host!r}: {request.url}")
 
 
 def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) -> float | None:

@@ -33,6 +33,8 @@ RETRY_TIMES = 2
 RETRY_BACKOFF_BASE = 1.0  # seconds before the first retry of a 429/503 without Retry-After
 RETRY_AFTER_MAX = 120.0  # a longer Retry-After is not waited for: the page is rejected
 DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "crawler.middlewares.ProfileDomainsMiddleware": 50,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
 }
@@ -82,3 +84,25 @@ DISTRIBUTED_IDLE_SECONDS = 3.0  # an idle worker waits at least this long before
 DISTRIBUTED_JOIN_TIMEOUT = 300.0  # bound on waiting for (and holding) the round's lock
 ITEM_PIPELINES["crawler.distributed.dedupe.SharedDedupePipeline"] = 290
 EXTENSIONS["crawler.distributed.worker.SharedCrawlWorker"] = 700
+
+# --- Working with the data: raw archive, quality drift, progress lines. ---
+# Raw pages, content-addressed and zstd-compressed, in PARQUET_DIR/raw (`scrapy reextract`
+# rebuilds the articles from them). Off by default: they cost several times the articles'
+# disk and keep full copies of publishers' pages, a retention choice an operator should make
+# deliberately (`-s RAW_ARCHIVE=True`). `scrapy demo` turns it on.
+RAW_ARCHIVE = False
+RAW_ARCHIVE_FLUSH_ROWS = 250  # pages buffered per flush: raw bodies are large
+# Per-site quality indicators compared with the previous runs (crawler/drift.py).
+DRIFT_ENABLED = True
+DRIFT_WINDOW = 5  # earlier runs the baseline is the median of
+DRIFT_MIN_PAGES = 20  # pages of a site a run needs before it is judged (or used as baseline)
+DRIFT_MAX_RATE_CHANGE = 0.2  # absolute change of a rate (reject rate 0.05 -> 0.25)
+DRIFT_MAX_WORDS_CHANGE = 0.4  # relative change of the median word count
+DRIFT_EXIT_CODE = 3  # `scrapy crawl` exit status when drift is found; 0: warn only
+# One progress line (pages, rate, articles, rejects, errors) every this many seconds; it
+# replaces Scrapy's LogStats line.
+PROGRESS_INTERVAL = 30.0
+LOGSTATS_INTERVAL = 0.0
+ITEM_PIPELINES["pipelines.raw_archive.RawArchivePipeline"] = 50
+EXTENSIONS["crawler.drift.DriftMonitor"] = 550
+EXTENSIONS["crawler.progress.ProgressLog"] = 700

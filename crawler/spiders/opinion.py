@@ -210,8 +210,9 @@ class OpinionSpider(scrapy.Spider):
     def article_failed(self, failure: Failure) -> Iterator[PageItem]:
         request = failure.request  # type: ignore[attr-defined]
         message = failure.getErrorMessage()
+        # After redirects, report the article URL we asked for; the detail names the target.
         yield PageItem(
-            url=request.url,
+            url=request.meta.get("redirect_urls", [request.url])[0],
             site=request.meta["site"],
             status=0,
             body=b"",
@@ -245,7 +246,7 @@ def failure_reason(error: BaseException) -> str:
         for prefix, reason in _IGNORED_REASONS.items():
             if message.startswith(prefix):
                 return reason
-        if "max size" in message or "maxsize" in message:
+        if "DOWNLOAD_MAXSIZE" in message or "max size" in message:
             return RejectReason.TOO_LARGE
         return RejectReason.BLOCKED
     if isinstance(error, DownloadCancelledError) and "max size" in str(error):
