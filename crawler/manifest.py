@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,8 @@ from pipelines.parquet_writer import atomic_write_bytes
 __all__ = ["RunManifest", "read_manifests"]
 
 logger = logging.getLogger(__name__)
+
+RESERVE_BYTES = 256 * 1024
 
 # Settings that change what a run collects or how politely; recorded for reproducibility.
 RECORDED_SETTINGS = (
@@ -45,11 +48,13 @@ class RunManifest:
     """Writes `PARQUET_DIR/runs/<run_id>.json` when the crawl closes."""
 
     def __init__(self, directory: Path, run_id: str, settings: dict[str, Any],
-                 stats: StatsCollector) -> None:  # fmt: skip
+                 stats: StatsCollector,
+                 drift: Callable[[], dict[str, Any] | None] | None = None) -> None:  # fmt: skip
         self.path = directory / f"{run_id}.json"
         self.run_id = run_id
         self.settings = settings
         self.stats = stats
+        self.drift = drift
         self.started_at = datetime.now(UTC)
 
     @classmethod
@@ -57,9 +62,24 @@ class RunManifest:
         settings = crawler.settings
         recorded = {name: _jsonable(settings.get(name)) for name in RECORDED_SETTINGS}
         directory = Path(settings["PARQUET_DIR"]) / "runs"
-        extension = cls(directory, settings["RUN_ID"], recorded, crawler.stats)
+        # Imported here: crawler.drift reads earlier manifests through this module.
+        from crawler.drift import drift_section
+
+        extension = cls(directory, settings["RUN_ID"], recorded, crawler.stats,
+                        drift=lambda: drift_section(crawler))  # fmt: skip
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
+
+    @property
+    def reserve(self) -> Path:
+        return self.path.with_name(f".reserve-{self.run_id}")
+
+    def spider_opened(self) -> None:
+        # Room for this manifest, set aside now: a crawl that fills the disk must still
+        # be able to record that it failed.
+        self.reserve.parent.mkdir(parents=True, exist_ok=True)
+        self.reserve.write_bytes(b"\0" * RESERVE_BYTES)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         stats = self.stats.get_stats()
@@ -71,10 +91,17 @@ class RunManifest:
             "sites": sorted(getattr(spider, "profiles", {})),
             "settings": self.settings,
             "counts": _counts(stats),
+            # Per-site quality indicators vs. earlier runs (crawler/drift.py); None when off.
+            "drift": self.drift() if self.drift else None,
             "stats": _jsonable(stats),
         }
         data = json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8")
-        atomic_write_bytes(self.path, data)
+        self.reserve.unlink(missing_ok=True)
+        try:
+            atomic_write_bytes(self.path, data)
+        except OSError as exc:
+            logger.error("cannot write the run manifest %s (%s): %s", self.path, exc, data.decode())
+            return
         logger.info("run manifest: %s", self.path)
 
 

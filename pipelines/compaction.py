@@ -96,7 +96,8 @@ def compact_site(root: Path | str, site: str, latest_only: bool = False) -> Comp
         rows_after = _rewrite(dataset, site, staging, latest_only, run_id)
         new_site = staging / f"site={site}"
         exchange_paths(new_site, live)
-        # `new_site` now holds the old files; readers already see only the new ones.
+        # `new_site` now holds the old files, and any hidden temporary file a killed
+        # writer left behind; readers already see only the new ones.
         shutil.rmtree(staging)
     files_after = len(list(live.rglob("*.parquet")))
     logger.info("compacted %s: %d rows in %d files -> %d rows in %d files",

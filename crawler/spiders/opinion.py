@@ -13,6 +13,7 @@ from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
+from scrapy.utils.url import strip_url
 from twisted.python.failure import Failure
 
 from crawler import distributed
@@ -171,7 +172,8 @@ class OpinionSpider(scrapy.Spider):
     def _follow_article(
         self, link: Link, profile: SiteProfile, via: str
     ) -> Iterator[scrapy.Request]:
-        url = link.url.split("#", 1)[0]
+        # Credentials in a discovered URL would end up in logs and the dataset: drop them.
+        url = strip_url(link.url, strip_credentials=True, strip_fragment=True)
         if not profile.is_article(url):
             return
         if url in self.scheduled:
