@@ -1,0 +1,65 @@
+"""Canonical URLs: pick the page's declared canonical when trustworthy, then normalize it."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from tld import get_fld
+
+__all__ = ["canonical_url", "normalize_url", "registered_domain"]
+
+_TRACKING = re.compile(
+    r"^(utm_\w*|fbclid|gclid|dclid|gclsrc|msclkid|yclid|igshid|mc_cid|mc_eid|_ga|_gl|ref|ref_src"
+    r"|ref_url|referrer|cmpid|ito|itm_\w*|ocid|smid|sr_share|ncid|__twitter_impression"
+    r"|wt_mc|wt\.\w*)$",
+    re.IGNORECASE,
+)
+_IP = re.compile(r"^[\d.]+$|:")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def normalize_url(url: str) -> str:
+    """Lowercase scheme and host, drop fragment, tracking params and default port, sort query."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").rstrip(".")
+    port = parts.port if parts.port and parts.port != _DEFAULT_PORTS.get(scheme) else None
+    netloc = f"{host}:{port}" if port else host
+    if parts.username:
+        netloc = f"{parts.username}@{netloc}"
+    query = [
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)
+    ]
+    path = parts.path or ("/" if host else "")
+    return urlunsplit((scheme, netloc, path, urlencode(sorted(query)), ""))
+
+
+def registered_domain(url: str) -> str:
+    """The registrable domain of a URL (example.co.uk); the last two labels for unknown TLDs."""
+    host = (urlsplit(url).hostname or "").rstrip(".")
+    try:
+        found = get_fld(host, fix_protocol=True, fail_silently=True)
+    except Exception:  # tld raises its own types on odd hosts; the fallback below is fine
+        found = None
+    if found:
+        return str(found)
+    if _IP.match(host) or host.count(".") < 1:
+        return host
+    return ".".join(host.split(".")[-2:])
+
+
+def canonical_url(page_url: str, declared: list[str]) -> str:
+    """The first declared canonical URL on the page's registered domain, else the page URL."""
+    try:
+        own = registered_domain(page_url)
+        for candidate in declared:
+            absolute = urljoin(page_url, candidate.strip())
+            if (
+                urlsplit(absolute).scheme in ("http", "https")
+                and registered_domain(absolute) == own
+            ):
+                return normalize_url(absolute)
+        return normalize_url(page_url)
+    except ValueError:  # malformed ports or IPv6 literals: keep the URL as fetched
+        return page_url

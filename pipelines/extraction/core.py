@@ -1,0 +1,129 @@
+"""The one extraction path: page bytes in, an ArticleRecord or a named Rejection out."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import trafilatura
+from lxml.html import HtmlElement
+
+from crawler.schema import ArticleRecord, RejectReason, Removed
+
+from .blocks import text_blocks
+from .canonical import canonical_url
+from .decode import decode, sniff
+from .edges import trim_edges
+from .evidence import check_against_article_body
+from .hashing import content_hash
+from .language import decide_language
+from .layout import simplify_layout
+from .markup import strip_markup
+from .metadata import Metadata, read_metadata
+from .page import ExtractRules, Page, Rejection, compiled_patterns, compiled_selectors
+from .textfilter import GENERIC_RULES, TextRule, filter_blocks, is_paywall_notice
+
+__all__ = ["EXTRACTOR_VERSION", "Draft", "draft_blocks", "extract", "finish"]
+
+EXTRACTOR_VERSION = f"opinion-extract/0.1 trafilatura/{trafilatura.__version__}"
+MIN_WORDS = 20  # the no-article floor; the real minimum is the validate step's policy
+_WORD = re.compile(r"\w+")
+_DEFAULT_RULES = ExtractRules()
+
+
+def extract(page: Page, rules: ExtractRules = _DEFAULT_RULES) -> ArticleRecord | Rejection:
+    """Extract the article of a fetched page; never raises."""
+    try:
+        return _extract(page, rules)
+    except Exception as exc:  # the contract: any input yields a record or a named rejection
+        return Rejection(RejectReason.EXTRACTION_FAILED, f"{type(exc).__name__}: {exc}"[:500])
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A page's metadata and candidate text blocks, before boilerplate removal by text."""
+
+    meta: Metadata
+    blocks: list[str]
+    removed: list[Removed]
+
+
+def _extract(page: Page, rules: ExtractRules) -> ArticleRecord | Rejection:
+    draft = draft_blocks(page, rules)
+    if isinstance(draft, Rejection):
+        return draft
+    return finish(page, rules, draft)
+
+
+def draft_blocks(page: Page, rules: ExtractRules) -> Draft | Rejection:
+    """Steps 1-4: check, decode, parse, read metadata, strip markup, find the main blocks."""
+    if not page.body.strip():
+        return Rejection(RejectReason.EMPTY_PAGE, f"{len(page.body)} bytes of whitespace")
+    if len(page.body) > rules.max_bytes:
+        return Rejection(RejectReason.TOO_LARGE, f"{len(page.body)} bytes > {rules.max_bytes}")
+    rejection = sniff(page.body, page.content_type)
+    if rejection:
+        return rejection
+    decoded = decode(page.body, page.content_type)
+    if isinstance(decoded, Rejection):
+        return decoded
+    tree = trafilatura.load_html(decoded.text)
+    if tree is None:
+        return Rejection(RejectReason.NO_ARTICLE, "no HTML tree could be built")
+    meta = read_metadata(tree)
+    simplify_layout(tree)
+    removed = strip_markup(tree, compiled_selectors(rules.strip_selectors))
+    blocks = check_against_article_body(_main_blocks(tree, page.url), meta.article_body)
+    blocks, edges = trim_edges(blocks, meta)
+    return Draft(meta, blocks, [*removed, *edges])
+
+
+def finish(
+    page: Page, rules: ExtractRules, draft: Draft, text_rules: Sequence[TextRule] = GENERIC_RULES
+) -> ArticleRecord | Rejection:
+    """Step 5 and the record: remove boilerplate by text, apply the no-article floor."""
+    kept, dropped = filter_blocks(draft.blocks, compiled_patterns(rules.strip_patterns), text_rules)
+    text = "\n\n".join(kept)
+    words = len(_WORD.findall(text))
+    if words < MIN_WORDS:
+        return Rejection(RejectReason.NO_ARTICLE, f"{words} words of article text")
+    return _record(page, rules, draft.meta, text, words, [*draft.removed, *dropped])
+
+
+def _main_blocks(tree: HtmlElement, url: str) -> list[str]:
+    """trafilatura's main text of the cleaned tree, one block per paragraph, heading or item."""
+    document = trafilatura.bare_extraction(
+        tree, url=url or None, include_comments=False, include_tables=True, with_metadata=False
+    )
+    return text_blocks(getattr(document, "body", None))
+
+
+def _record(
+    page: Page, rules: ExtractRules, meta: Metadata, text: str, words: int, removed: list[Removed]
+) -> ArticleRecord:
+    paywalled = meta.free is False or any(
+        r.kind == "paywall" or is_paywall_notice(r.text) for r in removed
+    )
+    return ArticleRecord(
+        url=page.url,
+        canonical_url=canonical_url(page.url, meta.canonical),
+        site=page.site,
+        section=rules.section or meta.section,  # the profile's label wins: one vocabulary
+        title=meta.title,
+        description=meta.description,
+        authors=meta.authors,
+        tags=meta.tags,
+        published_at=meta.published_at,
+        modified_at=meta.modified_at,
+        language=decide_language(meta.language, rules.language, text),
+        text=text,
+        word_count=words,
+        paywalled=paywalled,
+        removed=removed,
+        content_hash=content_hash(text),
+        fetched_at=page.fetched_at,
+        http_status=page.status,
+        run_id=page.run_id,
+        extractor=EXTRACTOR_VERSION,
+    )

@@ -1,0 +1,156 @@
+"""Turn response bytes into text honestly, or name why they are no HTML page at all."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+from charset_normalizer import from_bytes
+
+from crawler.schema import RejectReason
+
+from .page import Rejection
+
+__all__ = ["Decoded", "decode", "sniff"]
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_MAGIC = (
+    (b"%PDF", "pdf"),
+    (b"\x89PNG", "png image"),
+    (b"\xff\xd8\xff", "jpeg image"),
+    (b"GIF8", "gif image"),
+    (b"PK\x03\x04", "zip archive"),
+    (b"\x1f\x8b", "gzip data"),
+    (b"\x00\x00\x01\x00", "icon"),
+)
+_NOT_HTML_TYPES = re.compile(
+    r"^(application/(pdf|json|[\w.+-]*\+json|rss\+xml|atom\+xml|zip|gzip|x-gzip|javascript"
+    r"|msword|vnd\.[\w.+-]+)|image/.*|audio/.*|video/.*|font/.*|text/(css|javascript|json|csv))$"
+)
+_XML_TYPES = ("text/xml", "application/xml")
+_CHARSET = re.compile(rb"""charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
+# WHATWG decodes these labels with a superset; the strict label fails on real pages.
+_SUPERSETS = {
+    "latin-1": "cp1252",
+    "iso8859-1": "cp1252",
+    "ascii": "cp1252",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "euc_kr": "cp949",
+    "shift_jis": "cp932",
+}
+_GARBAGE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffd]")
+_MAX_GARBAGE_SHARE = 0.02
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """Decoded page text and the encoding that produced it (with where it came from)."""
+
+    text: str
+    encoding: str
+    source: str  # "bom", "http", "meta", "utf-8", "detected"
+
+
+def sniff(body: bytes, content_type: str | None) -> Rejection | None:
+    """A Rejection when the content type or the first bytes say this is no HTML page."""
+    mime = (content_type or "").split(";", 1)[0].strip().lower()
+    if _NOT_HTML_TYPES.match(mime):
+        return Rejection(RejectReason.NOT_HTML, f"content-type {mime}")
+    head = body[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")
+    for magic, label in _MAGIC:
+        if head.startswith(magic):
+            return Rejection(RejectReason.NOT_HTML, f"bytes look like {label}")
+    lowered = head.lower()
+    looks_html = any(tag in lowered for tag in (b"<html", b"<body", b"<head", b"<!doctype html"))
+    if head[:1] in (b"{", b"[") and not looks_html:
+        return Rejection(RejectReason.NOT_HTML, "bytes look like json")
+    feed = any(tag in lowered for tag in (b"<rss", b"<feed", b"<urlset", b"<sitemapindex"))
+    if feed and not looks_html:
+        return Rejection(RejectReason.NOT_HTML, "bytes look like an xml feed or sitemap")
+    if mime in _XML_TYPES and not looks_html:
+        return Rejection(RejectReason.NOT_HTML, f"content-type {mime}")
+    return None
+
+
+def decode(body: bytes, content_type: str | None) -> Decoded | Rejection:
+    """Decode by BOM > HTTP charset > meta charset > detection, checking each declared label."""
+    for bom, encoding in _BOMS:
+        if body.startswith(bom):
+            return _checked(Decoded(body.decode(encoding, errors="replace"), encoding, "bom"))
+    declared: list[tuple[str | None, str]] = []
+    if content_type:
+        declared.append((_label(content_type.encode("latin-1", "replace")), "http"))
+    declared.append((_label(body[:4096], meta=True), "meta"))
+    for label, source in declared:
+        if label:
+            text = _try_declared(body, label)
+            if text is not None:
+                return _checked(Decoded(text, label, source))
+    try:
+        return _checked(Decoded(body.decode("utf-8"), "utf-8", "utf-8"))
+    except UnicodeDecodeError:
+        return _checked(_detect(body))
+
+
+def _label(data: bytes, meta: bool = False) -> str | None:
+    """The canonical codec name of a charset label, or None when absent or unknown."""
+    match = (_META_CHARSET if meta else _CHARSET).search(data)
+    if not match:
+        return None
+    try:
+        name = codecs.lookup(match.group(1).decode("ascii", "ignore")).name
+    except LookupError:
+        return None
+    return _SUPERSETS.get(name, name)
+
+
+def _try_declared(body: bytes, encoding: str) -> str | None:
+    """The body decoded with a declared charset, or None when the label is evidently wrong."""
+    if encoding in ("utf-8", "utf-8-sig"):
+        try:
+            return body.decode("utf-8")
+        except UnicodeDecodeError:
+            # a stray bad byte in a real UTF-8 page is common; a legacy-charset page is not
+            text = body.decode("utf-8", errors="replace")
+            return text if text.count("\ufffd") <= max(2, len(text) // 2000) else None
+    if not body.isascii() and _is_utf8(body):
+        return None  # valid multi-byte UTF-8 under a legacy label is mislabelled UTF-8
+    try:
+        return body.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _is_utf8(body: bytes) -> bool:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _detect(body: bytes) -> Decoded:
+    """Let charset-normalizer guess; fall back to UTF-8 with replacement characters."""
+    best = from_bytes(body[:200_000]).best()
+    if best is not None and best.encoding:
+        return Decoded(body.decode(best.encoding, errors="replace"), best.encoding, "detected")
+    return Decoded(body.decode("utf-8", errors="replace"), "utf-8", "detected")
+
+
+def _checked(decoded: Decoded) -> Decoded | Rejection:
+    """Reject text that is mostly control characters or replacement characters."""
+    sample = decoded.text[:200_000]
+    garbage = len(_GARBAGE.findall(sample))
+    if sample and garbage / len(sample) > _MAX_GARBAGE_SHARE:
+        detail = f"{garbage / len(sample):.0%} control/replacement characters as {decoded.encoding}"
+        return Rejection(RejectReason.UNDECODABLE, detail)
+    return decoded

@@ -1,0 +1,66 @@
+"""Headline, byline and date lines that trafilatura leaves at the edges of the body."""
+# ruff: noqa: RUF001 -- Cyrillic letters and typographic dashes in patterns are meant
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from crawler.schema import Removed
+
+from .metadata import Metadata
+
+__all__ = ["trim_edges"]
+
+_LEAD = 4  # blocks inspected at the start
+_TAIL = 2  # and at the end
+_WORD = re.compile(r"\w+")
+_BYLINE = re.compile(r"^(by|von|par|por|door|автор[ы]?:?|текст:?)\s+\w", re.IGNORECASE)
+_DATE_WORDS = re.compile(
+    r"\b(published|updated|last|posted|modified|on|at|am|pm|utc|gmt|[ecmp][sd]t|bst|cet|cest|msk"
+    r"|mon|tue|wed|thu|fri|sat|sun|[a-z]+day|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov"
+    r"|dec|january|february|march|april|june|july|august|september|october|november|december"
+    r"|опубликовано|обновлено|обновлен[оа]?|в|янв\w*|фев\w*|мар\w*|апр\w*|ма[йя]|июн\w*|июл\w*"
+    r"|авг\w*|сен\w*|окт\w*|ноя\w*|дек\w*|\d+(st|nd|rd|th)?|min|mins|read|minutes?|ago|hours?)\b",
+    re.IGNORECASE,
+)
+
+
+def trim_edges(blocks: Sequence[str], meta: Metadata) -> tuple[list[str], list[Removed]]:
+    """Drop title, byline and date lines among the first and last blocks."""
+    kept = _split_edges(blocks)
+    removed: list[Removed] = []
+    lead = [i for i in range(min(_LEAD, len(kept))) if _is_edge(kept[i], meta, lead=True)]
+    tail_start = max(len(kept) - _TAIL, min(_LEAD, len(kept)))
+    tail = [i for i in range(tail_start, len(kept)) if _is_edge(kept[i], meta, lead=False)]
+    for index in sorted({*lead, *tail}, reverse=True):
+        removed.append(Removed("byline", kept.pop(index)[:500]))
+    return kept, removed[::-1]
+
+
+def _split_edges(blocks: Sequence[str]) -> list[str]:
+    """The blocks, with multi-line blocks at the edges split into their lines."""
+    if len(blocks) <= _LEAD + _TAIL:
+        return [line for block in blocks for line in block.split("\n")]
+    lead = [line for block in blocks[:_LEAD] for line in block.split("\n")]
+    tail = [line for block in blocks[-_TAIL:] for line in block.split("\n")]
+    return [*lead, *blocks[_LEAD:-_TAIL], *tail]
+
+
+def _is_edge(block: str, meta: Metadata, lead: bool) -> bool:
+    tokens = [t.lower() for t in _WORD.findall(block)]
+    if not tokens:
+        return False
+    if lead and any(tokens == _tokens(known) for known in (meta.title, meta.description)):
+        return True
+    if len(tokens) > 12:
+        return False
+    if _BYLINE.match(block) and len(tokens) <= 8:
+        return True
+    if any(block.strip() == name for name in meta.authors):
+        return True
+    return any(c.isdigit() for c in block) and not _DATE_WORDS.sub("", block).strip(" ,.:|/-–—·")
+
+
+def _tokens(text: str | None) -> list[str]:
+    return [t.lower() for t in _WORD.findall(text or "")]

@@ -1,0 +1,47 @@
+"""Legacy layout markup simplified, so the main-text finder sees paragraphs, not cells."""
+
+from __future__ import annotations
+
+from lxml.etree import strip_tags
+from lxml.html import HtmlElement
+
+__all__ = ["simplify_layout", "unwrap_layout_tables"]
+
+_TABLE_PARTS = ("table", "thead", "tbody", "tfoot", "tr", "td", "th")
+_MIN_PARAGRAPHS = 3  # data tables seldom hold several paragraphs; layout tables hold the page
+
+
+def simplify_layout(tree: HtmlElement) -> None:
+    """Drop <font>/<center> wrappers (keeping their text) and unwrap layout tables."""
+    # a list or paragraph inside <font> is invalid nesting that the main-text finder then skips
+    strip_tags(tree, "font", "center")
+    unwrap_layout_tables(tree)
+
+
+def unwrap_layout_tables(tree: HtmlElement) -> int:
+    """Rename the parts of every layout table to <div>; return how many tables changed.
+
+    A table is a layout table when it holds another table, a top-level heading or several
+    paragraphs: legacy pages put the whole article in one cell, where an extractor would
+    render it as a single table row.
+    """
+    layout = [t for t in tree.iter("table") if _is_layout(t)]
+    for table in layout:  # document order: an outer table is renamed before its inner ones
+        parts = [p for p in table.iter(*_TABLE_PARTS[1:]) if _owner(p) is table]
+        for part in [table, *parts]:
+            part.tag = "div"
+    return len(layout)
+
+
+def _is_layout(table: HtmlElement) -> bool:
+    if table.find(".//table") is not None or table.find(".//h1") is not None:
+        return True
+    return len(table.findall(".//p")) >= _MIN_PARAGRAPHS
+
+
+def _owner(part: HtmlElement) -> HtmlElement | None:
+    """The nearest table around a table part (before renaming), or None."""
+    for ancestor in part.iterancestors():
+        if ancestor.tag == "table":
+            return ancestor
+    return None

@@ -1,0 +1,217 @@
+"""Boilerplate removal by markup: generic class/id/role tokens and the profile's selectors."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from itertools import pairwise
+
+from lxml.cssselect import CSSSelector
+from lxml.html import HtmlElement
+
+from crawler.schema import Removed
+
+from .textfilter import kind_of_text
+
+__all__ = ["PHRASE_KINDS", "TOKEN_KINDS", "kind_of", "strip_markup"]
+
+# Whole tokens of class/id/role values (split on - _ space and camelCase) -> removed kind.
+# Each entry was measured on the development set; see evaluate.py --ablate.
+TOKEN_KINDS: dict[str, str] = {
+    **dict.fromkeys(
+        (
+            "donate",
+            "donation",
+            "donations",
+            "contribute",
+            "contribution",
+            "contributions",
+            "membership",
+            "supportus",
+        ),
+        "appeal",
+    ),
+    **dict.fromkeys(
+        ("newsletter", "newsletters", "subscribe", "subscription", "signup", "optin"), "newsletter"
+    ),
+    **dict.fromkeys(("paywall", "regwall"), "paywall"),
+    **dict.fromkeys(("related", "recommended", "recirculation", "recirc"), "related"),
+    **dict.fromkeys(("share", "sharing", "sharebar", "social"), "share"),
+    **dict.fromkeys(("comments", "disqus"), "comments"),
+    **dict.fromkeys(("cookie", "cookies", "consent", "gdpr"), "cookie"),
+    **dict.fromkeys(
+        (
+            "ad",
+            "ads",
+            "advert",
+            "advertisement",
+            "adslot",
+            "sponsored",
+            "promo",
+            "outbrain",
+            "taboola",
+        ),
+        "ad",
+    ),
+    **dict.fromkeys(("breadcrumb", "breadcrumbs", "navbar", "navigation"), "navigation"),
+}
+PHRASE_KINDS: dict[tuple[str, str], str] = {
+    ("support", "us"): "appeal",
+    ("sign", "up"): "newsletter",
+    ("more", "stories"): "related",
+}
+# An element holding this share of the page's paragraph text is the article, whatever its class.
+_ARTICLE_SHARE = 0.5
+_SMALL = 200  # paragraph characters of a box that is evidently no body text
+_PAYWALL_WORDS = re.compile(r"subscri|sign in|log in|register|premium|abonn|подпис", re.I)
+_PAYWALL_MAX_WORDS = 150
+_TEXT_BLOCKS = frozenset(
+    (
+        "p",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "blockquote",
+        "ul",
+        "ol",
+        "table",
+        "pre",
+        "figure",
+    )
+)
+# The id of a heading or paragraph is usually a slug of its own text ("what-share-of-...").
+_ATTRIBUTES = {False: ("class", "id", "role"), True: ("class", "role")}
+_MIN_LINKS = 2
+_LINK_SHARE = 0.8  # share of a block's visible characters inside links
+_MAX_REFINED = 1000  # characters: appeal and sign-up boxes are short; menus need no second look
+_REFINABLE = frozenset(("ad", "related", "share", "navigation"))
+_NEVER = frozenset(("html", "body", "head"))
+_CAMEL = re.compile(r"([a-z])([A-Z])")
+# camelCase words only ("adSlot", "ShareBar"); hashed class names ("n1AuAdJlVL") stay whole
+_CAMEL_WORD = re.compile(r"^[A-Za-z][a-z]+(?:[A-Z][a-z]{2,})+$")
+_SPLIT = re.compile(r"[^A-Za-z0-9]+")
+_MAX_RECORDED = 500
+
+
+def kind_of(attribute: str, _cache: dict[str, str | None] = {}) -> str | None:  # noqa: B006
+    """The boilerplate kind a class/id/role value names by a whole token, or None."""
+    if attribute in _cache:
+        return _cache[attribute]
+    pieces = [p for p in _SPLIT.split(attribute) if p]
+    tokens = [
+        t.lower()
+        for p in pieces
+        for t in (_CAMEL.sub(r"\1 \2", p).split() if _CAMEL_WORD.match(p) else [p])
+    ]
+    kind = next((TOKEN_KINDS[t] for t in tokens if t in TOKEN_KINDS), None)
+    if kind is None:
+        kind = next((PHRASE_KINDS[p] for p in pairwise(tokens) if p in PHRASE_KINDS), None)
+    _cache[attribute] = kind
+    return kind
+
+
+def strip_markup(tree: HtmlElement, selectors: Iterable[CSSSelector]) -> list[Removed]:
+    """Remove the profile's selectors, then generic boilerplate elements; return what went."""
+    removed: list[Removed] = []
+    for selector in selectors:
+        for node in selector(tree):
+            _drop(node, "profile", removed)
+    candidates = _candidates(tree)
+    for node, kind in _outside_article(tree, candidates):
+        if _attached(node, tree):
+            _drop(node, kind, removed)
+    for node in _link_lists(tree):
+        _drop(node, "related", removed)
+    return removed
+
+
+def _link_lists(tree: HtmlElement) -> list[HtmlElement]:
+    """Paragraphs and lists that are nothing but several links: teasers, menus, tag clouds."""
+    found = []
+    for node in tree.iter("p", "ul", "ol"):
+        links = [a for a in node.iter("a") if a.text_content().strip()]
+        if len(links) < _MIN_LINKS or node.find(".//p") is not None:
+            continue
+        text = len("".join(node.text_content().split()))
+        linked = sum(len("".join(a.text_content().split())) for a in links)
+        if text and linked >= _LINK_SHARE * text:
+            found.append(node)
+    return found
+
+
+def _candidates(tree: HtmlElement) -> list[tuple[HtmlElement, str, str]]:
+    """Elements whose class, id or role names a boilerplate kind: (node, kind, attribute)."""
+    found = []
+    for node in tree.xpath(".//*[@class or @id or @role]"):
+        if node.tag in _NEVER:
+            continue
+        for name in _ATTRIBUTES[node.tag in _TEXT_BLOCKS]:
+            value = node.get(name)
+            kind = kind_of(value) if value else None
+            if kind:
+                found.append((node, kind, value))
+                break
+    return found
+
+
+def _outside_article(
+    tree: HtmlElement, candidates: list[tuple[HtmlElement, str, str]]
+) -> list[tuple[HtmlElement, str]]:
+    """Candidates minus those that hold article text.
+
+    Some publishers mark every body paragraph with a class such as `paywall`: when one kind's
+    elements together hold most of the paragraph text, only its text-free elements go.
+    A paywall-marked element goes only when its text reads like a paywall notice.
+    """
+    total = _paragraph_chars(tree)
+    chars = [_paragraph_chars(node) for node, _, _ in candidates]
+    per_kind: Counter[str] = Counter()
+    for (_, kind, _), count in zip(candidates, chars, strict=True):
+        per_kind[kind] += count
+    limit = _ARTICLE_SHARE * total
+    kept = []
+    for (node, kind, _), count in zip(candidates, chars, strict=True):
+        if count >= limit or (per_kind[kind] >= limit and not _is_box(node, count)):
+            continue
+        if kind == "paywall" and not _is_paywall_box(node):
+            continue
+        kept.append((node, kind))
+    return kept
+
+
+def _is_box(node: HtmlElement, paragraph_chars: int) -> bool:
+    """A container with little paragraph text, not itself a paragraph, heading or list item."""
+    return paragraph_chars <= _SMALL and node.tag not in _TEXT_BLOCKS
+
+
+def _is_paywall_box(node: HtmlElement) -> bool:
+    """A short element that speaks of subscribing or signing in, or an empty slot."""
+    text = node.text_content()
+    words = len(text.split())
+    return words == 0 or (words <= _PAYWALL_MAX_WORDS and bool(_PAYWALL_WORDS.search(text)))
+
+
+def _paragraph_chars(node: HtmlElement) -> int:
+    return sum(len(p.text_content()) for p in node.iter("p"))
+
+
+def _attached(node: HtmlElement, root: HtmlElement) -> bool:
+    """Whether the node still hangs in the tree (an ancestor may have been removed)."""
+    return any(ancestor is root for ancestor in node.iterancestors())
+
+
+def _drop(node: HtmlElement, kind: str, removed: list[Removed]) -> None:
+    """Detach the node, keeping its tail text, and record its text when it had any."""
+    text = " ".join(node.text_content().split())
+    if node.getparent() is not None:
+        node.drop_tree()
+    if text:
+        # a class name is a guess; a box whose text asks for money is an appeal, whatever its class
+        refinable = kind in _REFINABLE and len(text) <= _MAX_REFINED
+        refined = kind_of_text(text) if refinable else None
+        removed.append(Removed(refined or kind, text[:_MAX_RECORDED]))

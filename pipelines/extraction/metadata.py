@@ -1,0 +1,263 @@
+"""Article metadata from JSON-LD, OpenGraph and the page markup, in a documented order of trust.
+
+Order per field (first non-empty wins):
+  title        JSON-LD headline > og:title > <h1> > <title> (site suffix trimmed)
+  description  JSON-LD description > og:description > meta description
+  authors      JSON-LD author > meta author > article:author (not a URL) > byline markup
+  tags         JSON-LD keywords > article:tag > meta keywords
+  section      the profile's label (in core) > JSON-LD articleSection > article:section
+  dates        JSON-LD > article:*_time and similar meta > <time datetime> > htmldate
+  language     <html lang> > og:locale > content-language meta > JSON-LD inLanguage
+"""
+# ruff: noqa: RUF001 -- typographic dashes in title separators are meant
+
+from __future__ import annotations
+
+import html
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from htmldate import find_date
+from lxml.html import HtmlElement
+
+from .authors import clean_authors
+from .dates import parse_date
+from .jsonld import article_object, as_strings, names
+from .textmeta import text_byline, text_date
+
+__all__ = ["Metadata", "read_metadata"]
+
+_PUBLISHED_META = (
+    "article:published_time",
+    "og:published_time",
+    "datepublished",
+    "pubdate",
+    "publishdate",
+    "date",
+    "dc.date",
+    "dc.date.issued",
+    "dcterms.created",
+    "parsely-pub-date",
+    "sailthru.date",
+    "publication_date",
+    "article.published",
+)
+_MODIFIED_META = (
+    "article:modified_time",
+    "og:updated_time",
+    "datemodified",
+    "dcterms.modified",
+    "last-modified",
+    "article.updated",
+)
+_BYLINE_XPATH = ".//*[@rel='author' or @itemprop='author' or @class]"
+_PREFIX_SEPARATORS = re.compile(r"\s+[|–—»-]\s+")
+_CLASS_TOKENS = re.compile(r"[^a-z0-9]+")
+_NOT_BYLINE = frozenset(("bio", "avatar", "image", "img", "photo", "description", "about", "box"))
+_TITLE_SEPARATORS = re.compile(r"\s+(?:[|–—:·•»-]|::)\s+")
+
+
+@dataclass(slots=True)
+class Metadata:
+    """What the page says about the article, before any text is extracted."""
+
+    title: str | None = None
+    description: str | None = None
+    authors: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    section: str | None = None
+    published_at: datetime | None = None
+    modified_at: datetime | None = None
+    language: str | None = None
+    canonical: list[str] = field(default_factory=list)
+    site_name: str | None = None
+    free: bool | None = None  # JSON-LD isAccessibleForFree
+    article_body: str | None = None
+
+
+def read_metadata(tree: HtmlElement) -> Metadata:
+    """All metadata of a parsed page; call before any node is removed from the tree."""
+    ld = article_object(tree)
+    meta = _meta_index(tree)
+    site = _first(_ld_names(ld.get("publisher")), meta["og:site_name"], meta["application-name"])
+    language = _language(tree, ld, meta)
+    return Metadata(
+        title=_title(tree, ld, meta, site),
+        description=_first(
+            as_strings(ld.get("description")),
+            meta["og:description"],
+            meta["description"],
+            meta["twitter:description"],
+        ),
+        authors=_authors(tree, ld, meta, site),
+        tags=_tags(ld, meta),
+        section=_first(as_strings(ld.get("articleSection")), meta["article:section"]),
+        published_at=_date(ld.get("datePublished"), meta, _PUBLISHED_META, tree, language),
+        modified_at=_date(ld.get("dateModified"), meta, _MODIFIED_META, None, language),
+        language=language,
+        canonical=[*(tree.xpath(".//link[@rel='canonical']/@href")), *meta["og:url"]],
+        site_name=site,
+        free=_free(ld.get("isAccessibleForFree")),
+        article_body=_first(as_strings(ld.get("articleBody"))),
+    )
+
+
+def _meta_index(tree: HtmlElement) -> defaultdict[str, list[str]]:
+    """meta name/property/itemprop/http-equiv (lowercase) -> contents, in page order."""
+    index: defaultdict[str, list[str]] = defaultdict(list)
+    for node in tree.iter("meta"):
+        key = node.get("property") or node.get("name") or node.get("itemprop")
+        key = key or node.get("http-equiv")
+        content = node.get("content")
+        if key and content and content.strip():
+            index[key.strip().lower()].append(content)
+    return index
+
+
+def _clean(value: str) -> str:
+    return " ".join(html.unescape(value).split())
+
+
+def _first(*sources: list[str]) -> str | None:
+    for source in sources:
+        for value in source:
+            cleaned = _clean(value)
+            if cleaned:
+                return cleaned
+    return None
+
+
+def _ld_names(value: Any) -> list[str]:
+    return names(value, skip_organizations=False)
+
+
+def _title(
+    tree: HtmlElement, ld: dict[str, Any], meta: dict[str, list[str]], site: str | None
+) -> str | None:
+    h1 = [_node_text(h) for h in tree.xpath("(.//article//h1 | .//h1)[1]")]
+    title_tag = [_trim_suffix(_node_text(t), site, force=True) for t in tree.iterfind(".//title")]
+    best = _first(as_strings(ld.get("headline")), meta["og:title"], h1, title_tag)
+    return _trim_suffix(best, site, force=False) if best else None
+
+
+def _trim_suffix(title: str, site: str | None, force: bool) -> str:
+    """Drop a "Site - Section -" prefix and a " | Site" suffix (naming the site, or forced)."""
+    title = _trim_prefix(title, site)
+    parts = _TITLE_SEPARATORS.split(title)
+    if len(parts) < 2:
+        return title
+    last = parts[-1].strip()
+    same_site = bool(site) and last.casefold() == (site or "").casefold()
+    if same_site or (force and len(last.split()) <= 4 and len(last) < len(title) / 2):
+        return title[: title.rfind(last)].rstrip(" |–—:·•»-")
+    return title
+
+
+def _trim_prefix(title: str, site: str | None) -> str:
+    """Drop leading "Site - Section - " parts when the first one names the site."""
+    parts = _PREFIX_SEPARATORS.split(title)
+    if not site or len(parts) < 2 or parts[0].strip().casefold() != site.casefold():
+        return title
+    rest = parts[1:]
+    while len(rest) > 1 and len(rest[0].split()) <= 2:
+        rest = rest[1:]
+    return title[title.rfind(rest[0]) :].strip()
+
+
+def _node_text(node: HtmlElement) -> str:
+    return " ".join(node.text_content().split())
+
+
+def _authors(
+    tree: HtmlElement, ld: dict[str, Any], meta: dict[str, list[str]], site: str | None
+) -> list[str]:
+    publishers = {site or "", *(_ld_names(ld.get("publisher")))}
+    article_authors = [a for a in meta["article:author"] if not a.startswith(("http", "/"))]
+    sources: tuple[Callable[[], list[str]], ...] = (
+        lambda: names(ld.get("author")),
+        lambda: meta["author"],
+        lambda: article_authors,
+        lambda: _bylines(tree),
+        lambda: text_byline(tree),
+    )
+    for source in sources:  # lazily: the markup scans are the costly ones
+        found = clean_authors(source(), publishers)
+        if found:
+            return found
+    return []
+
+
+def _bylines(tree: HtmlElement) -> list[str]:
+    texts = [_node_text(n) for n in tree.xpath(_BYLINE_XPATH) if _is_byline(n)]
+    return [t for t in texts if len(t) < 120][:4]
+
+
+def _is_byline(node: HtmlElement) -> bool:
+    """rel/itemprop author, or a class with a whole `byline`/`author` token that is no bio."""
+    if node.get("rel") == "author" or node.get("itemprop") == "author":
+        return True
+    tokens = set(_CLASS_TOKENS.split((node.get("class") or "").lower()))
+    return "byline" in tokens or ("author" in tokens and not tokens & _NOT_BYLINE)
+
+
+def _tags(ld: dict[str, Any], meta: dict[str, list[str]]) -> list[str]:
+    for source in (as_strings(ld.get("keywords")), meta["article:tag"], meta["keywords"]):
+        tags: list[str] = []
+        for value in source:
+            for tag in _clean(value).split(","):
+                if tag.strip() and tag.strip() not in tags:
+                    tags.append(tag.strip())
+        if tags:
+            return tags
+    return []
+
+
+def _date(
+    ld_value: Any,
+    meta: dict[str, list[str]],
+    keys: tuple[str, ...],
+    tree: HtmlElement | None,
+    language: str | None,
+) -> datetime | None:
+    """The first parseable date of JSON-LD and meta; with a tree, then <time>, text, htmldate."""
+    candidates = [*as_strings(ld_value), *(v for k in keys for v in meta[k])]
+    if tree is not None:
+        candidates.extend(tree.xpath(".//time/@datetime")[:3])
+    languages = [language] if language else None
+    for value in candidates:
+        parsed = parse_date(value, languages=languages)
+        if parsed:
+            return parsed
+    if tree is None:
+        return None
+    written = text_date(tree, language)
+    if written:
+        return written
+    found = find_date(tree, original_date=True, extensive_search=False)
+    return parse_date(found) if found else None
+
+
+def _language(tree: HtmlElement, ld: dict[str, Any], meta: dict[str, list[str]]) -> str | None:
+    declared = [
+        tree.get("lang") or tree.get("xml:lang") or "",
+        *meta["og:locale"],
+        *meta["content-language"],
+        *as_strings(ld.get("inLanguage")),
+    ]
+    for value in declared:
+        code = re.split(r"[-_]", value.strip().lower())[0]
+        if re.fullmatch(r"[a-z]{2}", code):
+            return code
+    return None
+
+
+def _free(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    return None

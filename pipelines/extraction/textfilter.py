@@ -1,0 +1,165 @@
+"""Boilerplate removal by text: appeal, sign-up, paywall, disclaimer and credit blocks anywhere."""
+# ruff: noqa: RUF001 -- Cyrillic letters and typographic dashes in patterns are meant
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from crawler.schema import Removed
+
+from .textrules import GENERIC_RULES, TextRule
+
+__all__ = ["GENERIC_RULES", "TextRule", "filter_blocks", "is_paywall_notice", "kind_of_text"]
+
+
+_WORD = re.compile(r"\w+")
+# A phrase inside quotation marks is being discussed, not addressed to the reader.
+_QUOTED = re.compile(
+    r"«[^»]{1,200}»|“[^”]{1,200}”|‘[^’]{1,200}’|\"[^\"]{1,200}\"|(?<!\w)'[^']{1,200}'(?!\w)"
+)
+# A block this short is dominated by any phrase it holds; a longer one needs a phrase per
+# _WORDS_PER_HIT words, so a paragraph that merely mentions paywalls or donations stays.
+_SHORT = 20
+_TEASER_WORDS = 15
+_LABEL_WORDS = 6
+_COMMENT_WORDS = 80
+_COMMENT_HEADER = re.compile(r"\d+\s+\S+\s+(назад|ago)\b", re.IGNORECASE)
+_BOX_KINDS = frozenset(("appeal", "newsletter", "paywall"))
+# Word stems without which no appeal, sign-up or paywall phrase matches: a cheap first look.
+_BOX_STEMS = (
+    "donat",
+    "support",
+    "contribut",
+    "member",
+    "subscri",
+    "newsletter",
+    "inbox",
+    "sign up",
+    "e-mail",
+    "email",
+    "gift",
+    "fund",
+    "readers",
+    "give",
+    "unlimited",
+    "access",
+    "trial",
+    "поддерж",
+    "пожертв",
+    "подпис",
+    "рассылк",
+    "почт",
+    "помо",
+    "don",
+    "abonn",
+    "spend",
+    "abo",
+)
+_WORDS_PER_HIT = 25
+_PAYWALL_RULES = tuple(r for r in GENERIC_RULES if r.kind == "paywall")
+
+
+def filter_blocks(
+    blocks: Sequence[str],
+    profile: Sequence[re.Pattern[str]],
+    rules: Sequence[TextRule] = GENERIC_RULES,
+) -> tuple[list[str], list[Removed]]:
+    """Split blocks into kept ones and removed boilerplate, the profile's patterns first.
+
+    A block is judged whole, then line by line: legacy pages put a whole box, or a whole
+    article, into one paragraph broken by <br>.
+    """
+    pieces: list[tuple[int, str, str | None]] = []  # (block index, block or line, kind)
+    lead_in: str | None = None  # the kind a removed label gives the piece after it
+    for index, block in enumerate(blocks):
+        kind = _piece_kind(block, profile, rules, lead_in)
+        lead_in = _lead_in(block, kind)
+        if kind:
+            pieces.append((index, block, kind))
+            continue
+        for line in block.split("\n"):
+            kind = _piece_kind(line, profile, rules, lead_in)
+            lead_in = _lead_in(line, kind)
+            pieces.append((index, line, kind))
+    pieces = _with_box_labels(pieces)
+    kept_lines: dict[int, list[str]] = {}
+    for index, text, kind in pieces:
+        if kind is None:
+            kept_lines.setdefault(index, []).append(text)
+    kept = ["\n".join(lines) for _, lines in sorted(kept_lines.items())]
+    return kept, [Removed(kind, text[:500]) for _, text, kind in pieces if kind]
+
+
+def _with_box_labels(
+    pieces: list[tuple[int, str, str | None]],
+) -> list[tuple[int, str, str | None]]:
+    """Short labels next to a removed appeal, sign-up or paywall text belong to its box."""
+    marked = list(pieces)
+    for at, (index, text, kind) in enumerate(pieces):
+        if kind is not None or len(_WORD.findall(text)) > _LABEL_WORDS:
+            continue
+        if text.rstrip()[-1:] in ".!":
+            continue
+        around = [pieces[i][2] for i in (at - 1, at + 1) if 0 <= i < len(pieces)]
+        box = next((k for k in around if k in _BOX_KINDS), None)
+        if box:
+            marked[at] = (index, text, box)
+    return marked
+
+
+def _lead_in(piece: str, kind: str | None) -> str | None:
+    """The kind of the piece that a removed label introduces: a "Read also:" label's link
+    title, or a comment's text after its "Name, 2 hours ago" header."""
+    if kind == "related" and (piece.rstrip().endswith(":") or len(piece.split()) <= 4):
+        return "related"
+    if kind == "comments" and len(piece.split()) <= _LABEL_WORDS and _COMMENT_HEADER.search(piece):
+        return "comments"
+    return None
+
+
+def _piece_kind(
+    piece: str, profile: Sequence[re.Pattern[str]], rules: Sequence[TextRule], lead_in: str | None
+) -> str | None:
+    """The boilerplate kind of a block or line, given the label just before it."""
+    limit = _COMMENT_WORDS if lead_in == "comments" else _TEASER_WORDS
+    if lead_in and len(_WORD.findall(piece)) <= limit:
+        return lead_in
+    return _profile_kind(piece, profile) or _generic_kind(piece, rules)
+
+
+def kind_of_text(text: str, rules: Sequence[TextRule] = GENERIC_RULES) -> str | None:
+    """Appeal, sign-up or paywall, when such phrases occur in a box known to be boilerplate."""
+    lowered = text.lower()
+    if not any(stem in lowered for stem in _BOX_STEMS):
+        return None
+    hits: Counter[str] = Counter()
+    for rule in rules:
+        if rule.kind in _BOX_KINDS:
+            hits[rule.kind] += sum(1 for _ in rule.pattern.finditer(lowered))
+    best = hits.most_common(1)
+    return best[0][0] if best and best[0][1] else None
+
+
+def is_paywall_notice(text: str) -> bool:
+    """Whether a block of text reads like a paywall or truncation notice."""
+    return _generic_kind(text, _PAYWALL_RULES) == "paywall"
+
+
+def _profile_kind(block: str, profile: Sequence[re.Pattern[str]]) -> str | None:
+    return "profile" if any(p.search(block) for p in profile) else None
+
+
+def _generic_kind(block: str, rules: Sequence[TextRule]) -> str | None:
+    """The kind whose phrases dominate the block: short, or dense with that kind's phrases."""
+    block = _QUOTED.sub(" ", block.lower())
+    words = len(_WORD.findall(block))
+    hits: Counter[str] = Counter()
+    for rule in rules:
+        if words <= rule.max_words:
+            hits[rule.kind] += sum(1 for _ in rule.pattern.finditer(block))
+    total = sum(hits.values())
+    if total and (words <= _SHORT or total * _WORDS_PER_HIT >= words):
+        return hits.most_common(1)[0][0]
+    return None

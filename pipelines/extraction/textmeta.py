@@ -1,0 +1,91 @@
+"""Byline and date lines found in the page text, for pages whose markup declares neither."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import datetime
+
+from lxml.etree import iterwalk
+from lxml.html import HtmlElement
+
+from .dates import parse_date
+
+__all__ = ["text_byline", "text_date"]
+
+_MAX_NODES = 3000  # the header of a page: bylines and dates sit before the body
+_BLOCK_TAGS = frozenset(
+    (
+        "p",
+        "div",
+        "td",
+        "th",
+        "tr",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "section",
+        "article",
+        "time",
+        "table",
+        "ul",
+        "ol",
+    )
+)
+_BYLINE = re.compile(r"^(by|автор[ыа]?|von|par|por|text|текст)\s*:?\s+(\w.{1,80})$", re.I)
+_MONTHS = (
+    r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|янв|фев|мар|апр|ма[йя]|июн|июл|авг|сен"
+    r"|окт|ноя|дек"
+)
+_DATE_LINE = re.compile(
+    rf"(\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}\.\d{{1,2}}\.\d{{4}}|\b\d{{1,2}}\s+({_MONTHS})\w*\.?,?\s+"
+    rf"\d{{4}}|\b({_MONTHS})\w*\.?\s+\d{{1,2}},?\s+\d{{4}})[^()]{{0,30}}",
+    re.I,
+)
+
+
+def text_byline(tree: HtmlElement) -> list[str]:
+    """The first "By …" / "Автор: …" line of the page, as a raw author string."""
+    for chunk in _chunks(tree):
+        match = _BYLINE.match(chunk)
+        if match and len(chunk.split()) <= 12:
+            return [match.group(2)]
+    return []
+
+
+def text_date(tree: HtmlElement, language: str | None = None) -> datetime | None:
+    """The first date written out in a short line of the page header."""
+    for chunk in _chunks(tree):
+        match = _DATE_LINE.search(chunk)
+        if match and len(chunk) <= 120:
+            # an undeclared language leaves dateparser to try them all: slower, but right
+            languages = list(dict.fromkeys([language, "en"])) if language else None
+            parsed = parse_date(match.group(0).strip(" ,|(-"), languages=languages)
+            if parsed:
+                return parsed
+    return None
+
+
+def _chunks(tree: HtmlElement) -> Iterator[str]:
+    """Short lines of the page text in order; a <br> or a block element ends a line."""
+    body = tree.find("body")
+    root = body if body is not None else tree
+    pieces: list[str] = []
+    for count, (event, node) in enumerate(iterwalk(root, events=("start", "end"))):
+        if count >= _MAX_NODES:
+            break
+        if event == "end":
+            pieces.append(node.tail or "")
+        elif node.tag == "br" or node.tag in _BLOCK_TAGS:
+            pieces.append("\n" + (node.text or ""))
+        elif node.tag not in ("script", "style") and isinstance(node.tag, str):
+            pieces.append(node.text or "")
+    for line in "".join(pieces).split("\n"):
+        chunk = " ".join(line.split())
+        if 4 <= len(chunk) <= 200:
+            yield chunk

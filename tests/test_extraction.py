@@ -1,0 +1,392 @@
+"""Tests of the pure extraction layer on small pages written for these tests."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from crawler.schema import ArticleRecord, RejectReason
+from pipelines.extraction import (
+    EXTRACTOR_VERSION,
+    REMOVED_KINDS,
+    ExtractRules,
+    Page,
+    Rejection,
+    extract,
+)
+from pipelines.extraction.canonical import canonical_url, normalize_url
+from pipelines.extraction.hashing import content_hash
+
+DEFAULT_RULES = ExtractRules()
+URL = "https://www.example-ledger.test/opinion/2024/05/the-quiet-bridge"
+
+BODY = [
+    "The old footbridge over the canal has been closed for three winters now, and the town "
+    "has quietly learned to walk the long way round, past the bakery and the shuttered mill.",
+    "Nobody decided this in a meeting. The council minutes show a temporary closure notice, "
+    "renewed every autumn, each time with the same careful wording about inspections.",
+    "What the closure has done is split a neighbourhood in two. Children who once crossed in "
+    "two minutes now ride a bus for twenty, and the market on the far bank has lost its Saturday.",
+    "A bridge is not a luxury. It is the cheapest piece of public transport a town can own, and "
+    "the least glamorous, which is exactly why it gets forgotten when budgets are drawn up.",
+    "The repair estimate is modest. The council should publish it, fund it and reopen the crossing "
+    "before a fourth winter makes the detour feel permanent to everyone who lives here.",
+]
+APPEAL = (
+    "If you value independent journalism, please consider making a donation today. "
+    "Your support helps keep our reporting free for everyone."
+)
+NEWSLETTER = "Sign up for our weekly opinion newsletter, delivered straight to your inbox."
+DISCLAIMER = "The views expressed in this article are the author's own."
+
+
+def page_html(
+    paragraphs: list[str],
+    head: str = "",
+    before: str = "",
+    after: str = "",
+    title: str = "The quiet bridge",
+    lang: str = "en",
+) -> str:
+    body = "\n".join(f"<p>{p}</p>" for p in paragraphs)
+    return (
+        f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>"
+        f"<title>{title} | The Ledger</title>{head}</head><body>"
+        "<nav class='site-nav'><a href='/'>Home</a> <a href='/opinion'>Opinion</a></nav>"
+        f"<main><article><h1>{title}</h1>{before}<div class='article-body'>{body}</div>{after}"
+        "</article></main><footer>Copyright The Ledger</footer></body></html>"
+    )
+
+
+def run(
+    html: str | bytes,
+    content_type: str | None = "text/html; charset=utf-8",
+    rules: ExtractRules = DEFAULT_RULES,
+    url: str = URL,
+) -> ArticleRecord | Rejection:
+    body = html.encode("utf-8") if isinstance(html, str) else html
+    return extract(Page(url=url, body=body, content_type=content_type, site="ledger"), rules)
+
+
+def record(html: str | bytes, **kwargs: object) -> ArticleRecord:
+    result = run(html, **kwargs)  # type: ignore[arg-type]
+    assert isinstance(result, ArticleRecord), f"expected a record, got {result}"
+    return result
+
+
+# --- boilerplate -------------------------------------------------------------------------
+
+
+def test_appeals_outside_inside_and_mid_article_are_removed_and_listed() -> None:
+    paragraphs = [*BODY[:2], APPEAL, *BODY[2:], NEWSLETTER, DISCLAIMER]
+    html = page_html(
+        paragraphs,
+        before=f"<div class='donate-box'><p>{APPEAL}</p><button>Once</button></div>",
+        after="<aside class='newsletter-signup'><p>Get the morning briefing by email.</p></aside>",
+    )
+    rec = record(html)
+    for paragraph in BODY:
+        assert paragraph in rec.text, f"text lost a body paragraph: {paragraph[:40]}"
+    for boilerplate in (APPEAL, NEWSLETTER, DISCLAIMER, "morning briefing"):
+        assert boilerplate not in rec.text, f"text kept boilerplate: {boilerplate[:40]}"
+    kinds = [r.kind for r in rec.removed]
+    assert kinds.count("appeal") >= 2, f"removed kinds: {kinds}"
+    assert {"newsletter", "disclaimer"} <= set(kinds), f"removed kinds: {kinds}"
+    assert rec.text.count("\n\n") == len(BODY) - 1, "paragraphs must be separated by blank lines"
+
+
+def test_payment_widget_lines_inside_the_container_are_removed() -> None:
+    widget = "<p>Once / Monthly / Annual</p><p>$5 $10 $25 Other</p><p>Remind me later</p>"
+    rec = record(page_html(BODY[:3], after=f"<div>{widget}</div>"))
+    for line in ("Monthly", "Remind me", "$25"):
+        assert line not in rec.text, f"widget line leaked: {line}"
+
+
+def test_article_about_donations_and_paywalls_keeps_its_body() -> None:
+    about = [
+        "Newspapers that ask readers to donate have discovered something awkward: the people most "
+        "willing to make a donation are already the ones who subscribe, so the appeal mostly moves "
+        "money between two pockets of the same loyal reader rather than finding new supporters.",
+        "Paywalls have the opposite problem. A hard paywall that asks every visitor to "
+        "subscribe to continue reading protects revenue but shrinks the audience, while a "
+        "metered one leaks articles to casual readers who were never going to pay for a "
+        "subscription in any case.",
+        "Neither model is obviously right. Editors who say that donations keep their journalism "
+        "free for everyone are describing a choice, not a law of nature, and the numbers they "
+        "publish suggest the choice works best for outlets with a strong sense of mission.",
+    ]
+    rec = record(page_html(about, title="Who pays for the news"))
+    for paragraph in about:
+        assert paragraph in rec.text, f"a paragraph about donations was removed: {paragraph[:50]}"
+    assert not rec.paywalled
+    assert not [r for r in rec.removed if r.kind in ("appeal", "paywall")], rec.removed
+
+
+def test_paywall_notice_sets_paywalled_and_is_removed() -> None:
+    notice = "<div class='paywall-notice'><p>Subscribe to continue reading this article.</p></div>"
+    rec = record(page_html(BODY[:3], after=notice))
+    assert rec.paywalled
+    assert "continue reading" not in rec.text
+    assert any(r.kind == "paywall" for r in rec.removed)
+
+
+def test_body_marked_with_paywall_class_is_kept() -> None:
+    body = "".join(f"<p class='paywall'>{p}</p>" for p in BODY)
+    html = page_html([], after=body)
+    rec = record(html)
+    assert all(p in rec.text for p in BODY), "paragraphs marked `paywall` are the article"
+
+
+def test_profile_selectors_and_patterns_are_applied() -> None:
+    rules = ExtractRules(strip_selectors=(".ledger-kicker",), strip_patterns=(r"^Ledger tip:",))
+    html = page_html(
+        [*BODY, "Ledger tip: try our crossword."],
+        before="<div class='ledger-kicker'><p>Opinion desk special feature</p></div>",
+    )
+    rec = record(html, rules=rules)
+    assert "crossword" not in rec.text and "special feature" not in rec.text
+    assert [r.kind for r in rec.removed].count("profile") == 2
+
+
+def test_invalid_profile_selector_is_a_value_error() -> None:
+    with pytest.raises(ValueError, match="selector"):
+        ExtractRules(strip_selectors=("div[[",))
+    with pytest.raises(ValueError, match="pattern"):
+        ExtractRules(strip_patterns=("(unclosed",))
+
+
+def test_title_byline_and_date_lines_stay_out_of_the_text() -> None:
+    before = (
+        "<p class='byline'>By Mara Quill</p><p><time datetime='2024-05-02'>May 2, 2024</time></p>"
+    )
+    rec = record(page_html(BODY, before=before))
+    first = rec.text.split("\n\n")[0]
+    assert first == BODY[0], f"first block should be the first paragraph, got {first[:60]}"
+    assert "Mara Quill" not in rec.text and "May 2, 2024" not in rec.text
+
+
+# --- encodings ---------------------------------------------------------------------------
+
+RU_TITLE = "Тихий мост"
+RU_BODY = [
+    "Старый пешеходный мост через канал закрыт уже третью зиму, и жители района привыкли ходить "
+    "в обход, мимо пекарни и закрытой мельницы, не задавая лишних вопросов.",
+    "Никто не принимал этого решения на заседании. В протоколах совета есть лишь уведомление о "
+    "временном закрытии, которое каждую осень продлевают с одной и той же формулировкой.",
+    "Мост — это не роскошь, а самый дешёвый общественный транспорт, который может иметь город. "
+    "Совету пора опубликовать смету ремонта и открыть переправу до следующей зимы.",
+    "Мнение автора может не совпадать с позицией редакции.",
+]
+
+
+def ru_page(meta: str) -> str:
+    body = "".join(f"<p>{p}</p>" for p in RU_BODY)
+    return (
+        f"<html lang='ru'><head>{meta}<title>{RU_TITLE}</title></head><body><article>"
+        f"<h1>{RU_TITLE}</h1>{body}</article></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("meta", "content_type"),
+    [
+        ("<meta charset='windows-1251'>", "text/html"),
+        ("<meta http-equiv='Content-Type' content='text/html; charset=windows-1251'>", None),
+        ("", "text/html; charset=windows-1251"),
+        ("", None),  # no label at all: detection
+        ("", "text/html; charset=utf-8"),  # mislabelled: the label must lose
+    ],
+)
+def test_windows_1251_pages_decode_to_clean_cyrillic(meta: str, content_type: str | None) -> None:
+    body = ru_page(meta).encode("windows-1251")
+    rec = record(body, content_type=content_type)
+    assert RU_BODY[0] in rec.text, f"Cyrillic garbled: {rec.text[:80]!r}"
+    assert "\ufffd" not in rec.text and "Ð" not in rec.text
+    assert rec.language == "ru"
+    assert RU_BODY[3] not in rec.text, "the Russian opinion disclaimer must be removed"
+
+
+def test_utf8_bytes_labelled_windows_1251_decode_as_utf8() -> None:
+    body = ru_page("<meta charset='windows-1251'>").encode("utf-8")
+    rec = record(body, content_type="text/html; charset=windows-1251")
+    assert RU_BODY[0] in rec.text
+
+
+# --- metadata ----------------------------------------------------------------------------
+
+JSON_LD = {
+    "@context": "https://schema.org",
+    "@graph": [
+        {"@type": "WebSite", "name": "The Ledger"},
+        {
+            "@type": "OpinionNewsArticle",
+            "headline": "The quiet bridge",
+            "description": "Why a closed footbridge matters more than it seems.",
+            "author": [
+                {"@type": "Person", "name": "Mara Quill"},
+                {"@type": "Organization", "name": "The Ledger"},
+            ],
+            "publisher": {"@type": "Organization", "name": "The Ledger"},
+            "datePublished": "2024-05-02T09:30:00+02:00",
+            "dateModified": "2024-05-03T10:00:00Z",
+            "articleSection": "Opinion",
+            "keywords": "towns, transport, budgets",
+        },
+    ],
+}
+OPEN_GRAPH = (
+    "<meta property='og:title' content='OG: the quiet bridge'>"
+    "<meta property='og:description' content='An OpenGraph standfirst.'>"
+    "<meta property='og:site_name' content='The Ledger'>"
+    "<meta property='article:published_time' content='2024-05-01T08:00:00Z'>"
+    "<meta property='article:section' content='Comment'>"
+    "<meta property='article:tag' content='bridges'><meta property='article:tag' content='towns'>"
+    "<meta name='author' content='By Ada Rowe and Tom Field'>"
+    "<link rel='canonical' href='https://example-ledger.test/opinion/2024/05/the-quiet-bridge/"
+    "?utm_source=rss#top'>"
+)
+
+
+def test_metadata_from_json_ld_wins_over_open_graph() -> None:
+    head = f"<script type='application/ld+json'>{json.dumps(JSON_LD)}</script>{OPEN_GRAPH}"
+    rec = record(page_html(BODY, head=head))
+    assert rec.title == "The quiet bridge"
+    assert rec.description == "Why a closed footbridge matters more than it seems."
+    assert rec.authors == ["Mara Quill"], "organizations are no authors"
+    assert rec.published_at == datetime(2024, 5, 2, 7, 30, tzinfo=UTC)
+    assert rec.modified_at == datetime(2024, 5, 3, 10, 0, tzinfo=UTC)
+    assert rec.section == "Opinion"
+    assert rec.tags == ["towns", "transport", "budgets"]
+    assert rec.canonical_url == "https://example-ledger.test/opinion/2024/05/the-quiet-bridge/"
+
+
+def test_metadata_from_open_graph() -> None:
+    rec = record(page_html(BODY, head=OPEN_GRAPH))
+    assert rec.title == "OG: the quiet bridge"
+    assert rec.description == "An OpenGraph standfirst."
+    assert rec.authors == ["Ada Rowe", "Tom Field"]
+    assert rec.published_at == datetime(2024, 5, 1, 8, 0, tzinfo=UTC)
+    assert rec.section == "Comment"
+    assert rec.tags == ["bridges", "towns"]
+
+
+def test_metadata_from_a_plain_page() -> None:
+    before = "<p class='byline'>By Mara Quill</p><time datetime='2024-04-30'>30 April</time>"
+    rec = record(page_html(BODY, before=before), rules=ExtractRules(section="opinion"))
+    assert rec.title == "The quiet bridge"
+    assert rec.authors == ["Mara Quill"]
+    assert rec.published_at == datetime(2024, 4, 30, tzinfo=UTC)
+    assert rec.section == "opinion", "the profile's default section"
+    assert rec.language == "en"
+    assert rec.canonical_url == URL
+    assert rec.word_count == len(re.findall(r"\w+", "\n\n".join(BODY)))
+    assert rec.extractor == EXTRACTOR_VERSION and rec.site == "ledger"
+    assert rec.http_status == 200
+
+
+# --- canonical URLs and hashes -----------------------------------------------------------
+
+
+def test_normalize_url() -> None:
+    url = "HTTPS://News.Example.COM:443/a/b/?utm_source=x&b=2&fbclid=z&a=1&gclid=q&ref=tw#c"
+    assert normalize_url(url) == "https://news.example.com/a/b/?a=1&b=2"
+    assert normalize_url("http://example.com:8080/x") == "http://example.com:8080/x"
+    assert normalize_url("https://example.com/x") == "https://example.com/x", "no slash added"
+
+
+def test_canonical_url_must_stay_on_the_registered_domain() -> None:
+    page = "https://www.example.co.uk/story?id=7"
+    assert (
+        canonical_url(page, ["https://amp.example.co.uk/story"])
+        == "https://amp.example.co.uk/story"
+    )
+    assert canonical_url(page, ["https://elsewhere.co.uk/story"]) == page
+    assert canonical_url(page, ["/story/"]) == "https://www.example.co.uk/story/"
+
+
+def test_content_hash_ignores_whitespace_and_case_but_not_words() -> None:
+    text = "The bridge\n\nis closed."
+    assert content_hash(text) == content_hash("  the   BRIDGE is\tclosed. ")
+    assert content_hash(text) == content_hash("The bridge\u00a0is closed.")
+    assert content_hash(text) != content_hash("The bridge is open.")
+    rec_a = record(page_html(BODY))
+    rec_b = record(page_html(BODY).replace("</p>", "</p>\n\n   "))
+    assert rec_a.content_hash == rec_b.content_hash
+
+
+# --- rejections --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "reason"),
+    [
+        (b"%PDF-1.7\n1 0 obj", "application/pdf", RejectReason.NOT_HTML),
+        (b"%PDF-1.7\n1 0 obj", "text/html", RejectReason.NOT_HTML),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", None, RejectReason.NOT_HTML),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF", "text/html", RejectReason.NOT_HTML),
+        (b'{"headline": "not a page"}', "text/html", RejectReason.NOT_HTML),
+        (b"<?xml version='1.0'?><rss><channel></channel></rss>", None, RejectReason.NOT_HTML),
+        (b"<html></html>", "image/png", RejectReason.NOT_HTML),
+        (b"", "text/html", RejectReason.EMPTY_PAGE),
+        (b"  \n\t ", "text/html", RejectReason.EMPTY_PAGE),
+        (bytes(range(256)) * 40, "text/html", RejectReason.UNDECODABLE),
+        (b"<html><body><p>Too short.</p></body></html>", "text/html", RejectReason.NO_ARTICLE),
+    ],
+)
+def test_rejections(body: bytes, content_type: str | None, reason: str) -> None:
+    result = run(body, content_type=content_type)
+    assert isinstance(result, Rejection), f"expected {reason}, got a record"
+    assert result.reason == reason, result.detail
+
+
+def test_too_large() -> None:
+    result = run(page_html(BODY), rules=ExtractRules(max_bytes=100))
+    assert isinstance(result, Rejection) and result.reason == RejectReason.TOO_LARGE
+
+
+def test_unexpected_errors_become_extraction_failed(monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(*_: object, **__: object) -> None:
+        raise RuntimeError("parser exploded")
+
+    monkeypatch.setattr("pipelines.extraction.core.read_metadata", boom)
+    result = run(page_html(BODY))
+    assert isinstance(result, Rejection)
+    assert result.reason == RejectReason.EXTRACTION_FAILED
+    assert result.detail == "RuntimeError: parser exploded"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    body=st.one_of(
+        st.binary(max_size=2000),
+        st.text(max_size=500).map(lambda t: f"<html><body><p>{t}</p></body></html>".encode()),
+    ),
+    content_type=st.sampled_from(
+        [
+            None,
+            "text/html",
+            "text/html; charset=utf-8",
+            "text/html; charset=bogus",
+            "application/octet-stream",
+        ]
+    ),
+)
+def test_arbitrary_bytes_never_raise(body: bytes, content_type: str | None) -> None:
+    result = extract(Page(url="https://example.test/a", body=body, content_type=content_type))
+    assert isinstance(result, ArticleRecord | Rejection)
+    if isinstance(result, Rejection):
+        assert result.reason in RejectReason.all()
+
+
+def test_removed_kinds_come_from_the_documented_vocabulary() -> None:
+    paragraphs = [*BODY, APPEAL, NEWSLETTER, DISCLAIMER, "Photo: Ada Rowe / Ledger Pictures"]
+    rec = record(page_html(paragraphs, after="<div class='share-bar'>Share on Mastodon</div>"))
+    assert rec.removed, "something should have been removed"
+    for item in rec.removed:
+        assert item.kind in REMOVED_KINDS, f"undocumented kind {item.kind}"
+        assert item.text and len(item.text) <= 500
