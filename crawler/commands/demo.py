@@ -9,6 +9,7 @@ from pathlib import Path
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
+from scrapy.settings import SETTINGS_PRIORITIES
 
 from crawler.demo import generate, serve
 from crawler.runid import new_run_id
@@ -64,6 +65,10 @@ class Command(ScrapyCommand):
         # The demo server is local: no need to throttle or wait between requests.
         self.settings.set("AUTOTHROTTLE_ENABLED", False, priority="cmdline")
         self.settings.set("DOWNLOAD_DELAY", 0, priority="cmdline")
+        # Keep the raw pages so that `scrapy reextract` can be tried on the demo data
+        # (unless `-s RAW_ARCHIVE=False` was given).
+        if (self.settings.getpriority("RAW_ARCHIVE") or 0) < SETTINGS_PRIORITIES["cmdline"]:
+            self.settings.set("RAW_ARCHIVE", True, priority="cmdline")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None and self.crawler_process is not None

@@ -1,0 +1,36 @@
+"""`scrapy crawl`, exiting non-zero when a run's quality drift check fails (for cron users)."""
+
+from __future__ import annotations
+
+import argparse
+
+from scrapy import Spider
+from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+from scrapy.crawler import Crawler
+
+from crawler.drift import exit_code_of
+
+__all__ = ["Command"]
+
+
+class Command(ScrapyCrawlCommand):
+    """Scrapy's own `crawl`; afterwards the exit status is DRIFT_EXIT_CODE if drift was found.
+
+    Scrapy exits 1 when the crawl could not start; a crawl that ran but crossed a DRIFT_*
+    threshold exits with DRIFT_EXIT_CODE (3 by default), so cron's mail or a scheduler's
+    failure hook fires on a site redesign, not only on a crash.
+    """
+
+    def short_desc(self) -> str:
+        return "Run a spider of the current project, by name (exit 3 on quality drift)"
+
+    def _create_crawler(self, spidercls: type[Spider] | str) -> Crawler:
+        crawler = super()._create_crawler(spidercls)
+        self.crawlers.append(crawler)
+        return crawler
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        self.crawlers: list[Crawler] = []
+        super().run(args, opts)
+        if not self.exitcode:
+            self.exitcode = max((exit_code_of(c) for c in self.crawlers), default=0)

@@ -1,0 +1,103 @@
+"""`scrapy reextract`: rebuild the articles from the raw archive with today's extraction code."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+
+from scrapy.commands import ScrapyCommand
+from scrapy.exceptions import UsageError
+from scrapy.settings import BaseSettings
+
+from crawler.profile import load_profiles
+from crawler.progress import Progress, terminal
+from crawler.raw import RawArchive
+from pipelines.extract import rules_for
+from pipelines.locking import DatasetBusy
+from pipelines.reextract import Replayer, reextract_site
+from pipelines.reextract_changes import SiteChanges, format_changes
+from pipelines.validate import ValidatePipeline
+
+__all__ = ["Command", "replayer_from_settings"]
+
+PROGRESS_SECONDS = 2.0
+
+
+def replayer_from_settings(settings: BaseSettings) -> Replayer:
+    """Extraction and validation exactly as a crawl with these settings would run them."""
+    max_bytes = settings.getint("EXTRACT_MAX_BYTES")
+    profiles = load_profiles(Path(settings["SITE_PROFILES_DIR"]))
+    rules = {name: rules_for(p, max_bytes) for name, p in profiles.items()}
+    languages = frozenset(settings.getlist("VALIDATE_LANGUAGES"))
+    validate = ValidatePipeline(settings.getint("VALIDATE_MIN_WORDS"), languages)
+    return Replayer(rules, rules_for(None, max_bytes), validate)
+
+
+class Command(ScrapyCommand):
+    requires_project = True
+    requires_crawler_process = False
+
+    def syntax(self) -> str:
+        return "[-o DIR] [--site NAME|all] [--dry-run]"
+
+    def short_desc(self) -> str:
+        return "Rebuild the articles dataset from the raw archive (no network), report changes"
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.add_argument("-o", "--output", default=None, metavar="DIR",
+                            help="dataset root (default: PARQUET_DIR)")  # fmt: skip
+        parser.add_argument("--site", default="all", help="site name, or all (default)")
+        parser.add_argument("--dry-run", action="store_true",
+                            help="report what would change; write nothing")  # fmt: skip
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        assert self.settings is not None
+        root = Path(opts.output or self.settings["PARQUET_DIR"])
+        archive = RawArchive(root)
+        sites = archive.sites()
+        if opts.site != "all":
+            if opts.site not in sites:
+                raise UsageError(f"no raw pages for site {opts.site!r} under {root}/raw")
+            sites = [opts.site]
+        if not sites:
+            print(f"no raw archive under {root}/raw: crawl with -s RAW_ARCHIVE=True first")
+            self.exitcode = 1
+            return
+        replayer = replayer_from_settings(self.settings)
+        try:
+            results = asyncio.run(_all(root, sites, replayer, archive, opts.dry_run))
+        except DatasetBusy as exc:
+            print(f"not re-extracted: {exc}; run it when no crawl is writing")
+            self.exitcode = 1
+            return
+        for changes in results:
+            print(format_changes(changes))
+        print(_total(results, opts.dry_run, root))
+
+
+def _total(results: list[SiteChanges], dry_run: bool, root: Path) -> str:
+    same = ("unchanged", "still_rejected")
+    changed = sum(c.pages - sum(c.transitions.get(k, 0) for k in same) for c in results)
+    pages = sum(c.pages for c in results)
+    if dry_run:
+        return f"{pages} pages re-extracted, {changed} rows would change (dry run: nothing written)"
+    return f"{pages} pages re-extracted, {changed} rows changed; dataset {root}"
+
+
+async def _all(
+    root: Path, sites: list[str], replayer: Replayer, archive: RawArchive, dry_run: bool
+) -> list[SiteChanges]:
+    results = []
+    for site in sites:
+        progress = Progress(f"reextract {site}", terminal(), PROGRESS_SECONDS, archive.count(site))
+        tick = _ticker(progress)
+        results.append(await reextract_site(root, site, replayer, dry_run=dry_run, tick=tick))
+        progress.finish()
+    return results
+
+
+def _ticker(progress: Progress) -> Callable[[int, dict[str, int]], None]:
+    return lambda done, counts: progress.update(done, **counts)

@@ -1,0 +1,178 @@
+"""The raw archive: every fetched article page's bytes, content-addressed, as a Parquet dataset."""
+
+# `_col` is a typed wrapper around dataclasses.field, which ruff cannot see through.
+# ruff: noqa: RUF009
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+
+from crawler.items import PageItem
+from crawler.schema import UTC_TS
+
+__all__ = ["RAW_SCHEMA", "RawArchive", "RawPage", "body_digest"]
+
+RAW_SCHEMA_VERSION = "1"
+
+
+def _col(arrow_type: pa.DataType, *, nullable: bool = True, default: Any = None) -> Any:
+    return field(default=default, metadata={"arrow": arrow_type, "nullable": nullable})
+
+
+def body_digest(body: bytes) -> str:
+    """The content address of a body, in the `sha256:<hex>` form WARC digests also use."""
+    return "sha256:" + hashlib.sha256(body).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class RawPage:
+    """One fetched (or failed) article URL as the spider handed it to the pipelines.
+
+    `body` is None on a revisit: the same bytes were archived before for this site, in the
+    row with the same `body_hash` (WARC's identical-payload revisit, in Parquet).
+    """
+
+    url: str = _col(pa.string(), nullable=False, default="")
+    requested_url: str | None = _col(pa.string())
+    site: str = _col(pa.string(), nullable=False, default="")
+    status: int = _col(pa.int16(), nullable=False, default=0)
+    content_type: str | None = _col(pa.string())
+    fetched_at: datetime | None = _col(UTC_TS)
+    run_id: str = _col(pa.string(), nullable=False, default="")
+    etag: str | None = _col(pa.string())
+    last_modified: str | None = _col(pa.string())
+    error: str | None = _col(pa.string())
+    error_reason: str | None = _col(pa.string())
+    body_hash: str = _col(pa.string(), nullable=False, default="")
+    body_size: int = _col(pa.int64(), nullable=False, default=0)
+    revisit: bool = _col(pa.bool_(), nullable=False, default=False)
+    body: bytes | None = _col(pa.binary())
+
+    @classmethod
+    def from_item(cls, item: PageItem, run_id: str, revisit: bool, digest: str) -> RawPage:
+        """The archive row of a page item; the body is left out on a revisit."""
+        shared = {name: getattr(item, name) for name in _ITEM_FIELDS if name != "body"}
+        return cls(**shared, run_id=run_id, body_hash=digest, body_size=len(item.body),
+                   revisit=revisit, body=None if revisit else item.body)  # fmt: skip
+
+    def to_item(self, body: bytes) -> PageItem:
+        """The page item the spider yielded, with its body resolved."""
+        shared = {name: getattr(self, name) for name in _ITEM_FIELDS if name != "body"}
+        shared["fetched_at"] = self.fetched_at or datetime.fromtimestamp(0, UTC)
+        return PageItem(**shared, body=body)
+
+    def to_row(self) -> dict[str, Any]:
+        """The row for `pa.Table.from_pylist`, partition keys included."""
+        row = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        row["month"] = self.fetched_at.strftime("%Y-%m") if self.fetched_at else "unknown"
+        return row
+
+
+# PageItem fields the archive keeps, so that a replay hands the pipelines the same item.
+_ITEM_FIELDS = [f.name for f in dataclasses.fields(PageItem) if f.name in RawPage.__slots__]
+
+RAW_SCHEMA = pa.schema(
+    [pa.field(f.name, f.metadata["arrow"], nullable=f.metadata["nullable"])
+     for f in dataclasses.fields(RawPage)],
+    metadata={"raw_schema_version": RAW_SCHEMA_VERSION},
+)  # fmt: skip
+META_COLUMNS = [n for n in RAW_SCHEMA.names if n != "body"]
+
+
+@dataclass(slots=True)
+class _File:
+    path: Path
+    run_id: str
+    first_fetch: datetime | None
+
+
+class RawArchive:
+    """Reads `<root>/raw`: per site, its pages run by run in fetch order, bodies resolved."""
+
+    def __init__(self, root: Path | str) -> None:
+        self.directory = Path(root) / "raw"
+
+    def sites(self) -> list[str]:
+        """Sites with archived pages."""
+        return sorted(p.name.removeprefix("site=") for p in self.directory.glob("site=*"))
+
+    def files(self, site: str) -> list[Path]:
+        """The site's archive files (hidden temporaries excluded)."""
+        return sorted((self.directory / f"site={site}").glob("month=*/*.parquet"))
+
+    def hashes(self, sites: Iterable[str]) -> set[tuple[str, str]]:
+        """(site, body hash) of every archived body: what a crawl need not store again."""
+        found: set[tuple[str, str]] = set()
+        for site in sites:
+            for path in self.files(site):
+                digests = pq.read_table(path, columns=["body_hash"]).column(0).to_pylist()
+                found.update((site, d) for d in digests)
+        return found
+
+    def count(self, site: str) -> int:
+        """Archived pages of a site."""
+        return sum(pq.ParquetFile(p).metadata.num_rows for p in self.files(site))
+
+    def pages(self, site: str) -> Iterator[tuple[RawPage, bytes]]:
+        """Every archived page of a site with its body, runs oldest first, each in fetch order.
+
+        Reads one file at a time (plus the file holding a revisit's body), so memory is
+        bounded by the archive's flush size, not by the site.
+        """
+        files, wanted = self._plan(site)
+        stored = self._locate(files, wanted)
+        for info in files:
+            table = pq.read_table(info.path, schema=RAW_SCHEMA)
+            for row in table.to_pylist():
+                body = row.pop("body")
+                row.pop("month", None)
+                page = RawPage(**row, body=None)
+                if body is None:
+                    body = self._body(stored, page.body_hash)
+                yield page, body
+
+    def _plan(self, site: str) -> tuple[list[_File], set[str]]:
+        files, wanted = [], set()
+        for path in self.files(site):
+            meta = pq.read_table(path, columns=["run_id", "fetched_at", "body_hash", "revisit"])
+            if not meta.num_rows:
+                continue
+            revisits = meta.filter(meta.column("revisit"))
+            wanted.update(revisits.column("body_hash").to_pylist())
+            first = min((t for t in meta.column("fetched_at").to_pylist() if t), default=None)
+            files.append(_File(path, meta.column("run_id")[0].as_py(), first))
+        runs: dict[str, datetime | None] = {}
+        for info in files:
+            stamps = [s for s in (runs.get(info.run_id), info.first_fetch) if s]
+            runs[info.run_id] = min(stamps) if stamps else None
+        # Runs in the order they fetched; within a run, files in the order they were written.
+        files.sort(key=lambda f: (str(runs[f.run_id] or ""), f.run_id, f.path.name))
+        return files, wanted
+
+    def _locate(self, files: list[_File], wanted: set[str]) -> dict[str, Path]:
+        found: dict[str, Path] = {}
+        for info in files if wanted else []:
+            meta = pq.read_table(info.path, columns=["body_hash", "revisit"])
+            for digest, revisit in zip(*(c.to_pylist() for c in meta.columns), strict=True):
+                if digest in wanted and not revisit:
+                    found.setdefault(digest, info.path)
+        return found
+
+    def _body(self, stored: dict[str, Path], digest: str) -> bytes:
+        path = stored.get(digest)
+        if path is None:
+            raise LookupError(f"archive has no stored body for {digest}")
+        table = ds.dataset(path, format="parquet").to_table(
+            columns=["body"], filter=(ds.field("body_hash") == digest) & ~ds.field("revisit")
+        )
+        return table.column("body")[0].as_py()
