@@ -7,6 +7,7 @@ import ctypes.util
 import logging
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,7 +61,14 @@ def _winners(dataset: ds.Dataset, site: str) -> pa.Array:
     return _revision_key(latest_per_article(keys))
 
 
-def _rewrite(dataset: ds.Dataset, site: str, target: Path, latest_only: bool, run_id: str) -> int:
+def _rewrite(
+    dataset: ds.Dataset,
+    site: str,
+    target: Path,
+    latest_only: bool,
+    run_id: str,
+    tick: Callable[[int], object] | None = None,
+) -> int:
     winners = _winners(dataset, site) if latest_only else None
     writer = DatasetWriter(target, ARTICLE_SCHEMA, PARTITION_FIELDS, f"part-{run_id}-compact",
                            flush_rows=10**9, flush_seconds=float("inf"))  # fmt: skip
@@ -74,11 +82,21 @@ def _rewrite(dataset: ds.Dataset, site: str, target: Path, latest_only: bool, ru
         for row in table.to_pylist():
             writer.write(row)
         writer.flush()
+        if tick is not None:
+            tick(writer.rows_written)
     return writer.rows_written
 
 
-def compact_site(root: Path | str, site: str, latest_only: bool = False) -> CompactionResult:
-    """Rewrite `articles/site=<site>`; refused while a crawl holds the dataset."""
+def compact_site(
+    root: Path | str,
+    site: str,
+    latest_only: bool = False,
+    tick: Callable[[int], object] | None = None,
+) -> CompactionResult:
+    """Rewrite `articles/site=<site>`; refused while a crawl holds the dataset.
+
+    `tick(rows_written)` is called after each month partition, for progress display.
+    """
     root = Path(root)
     articles = root / "articles"
     live = articles / f"site={site}"
@@ -93,7 +111,7 @@ def compact_site(root: Path | str, site: str, latest_only: bool = False) -> Comp
         months = len(list(live.glob("month=*")))
         if files_before <= months and not latest_only:
             return CompactionResult(site, rows_before, rows_before, files_before, files_before)
-        rows_after = _rewrite(dataset, site, staging, latest_only, run_id)
+        rows_after = _rewrite(dataset, site, staging, latest_only, run_id, tick)
         new_site = staging / f"site={site}"
         exchange_paths(new_site, live)
         # `new_site` now holds the old files, and any hidden temporary file a killed

@@ -8,6 +8,7 @@ from pathlib import Path
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
+from crawler.progress import Progress, terminal
 from pipelines.compaction import compact_site
 from pipelines.locking import DatasetBusy
 
@@ -41,11 +42,13 @@ class Command(ScrapyCommand):
                 raise UsageError(f"no articles for site {opts.site!r} under {root}")
             sites = [opts.site]
         for site in sites:
+            progress = Progress(f"compact {site}", terminal(), 2.0)
             try:
-                result = compact_site(root, site, latest_only=opts.latest_only)
+                result = compact_site(root, site, opts.latest_only, tick=progress.update)
             except DatasetBusy as exc:
                 print(f"not compacted: {exc}; run it when no crawl is writing")
                 self.exitcode = 1
                 return
+            progress.finish()
             print(f"{site}: {result.rows_before} rows in {result.files_before} files -> "
                   f"{result.rows_after} rows in {result.files_after} files")  # fmt: skip

@@ -10,13 +10,16 @@ from scrapy.crawler import Crawler
 
 from crawler.drift import exit_code_of
 
-__all__ = ["Command"]
+__all__ = ["FAILED_REASONS", "Command"]
+
+FAILED_REASONS = {"storage_failed"}
 
 
 class Command(ScrapyCrawlCommand):
     """Scrapy's own `crawl`; afterwards the exit status is DRIFT_EXIT_CODE if drift was found.
 
-    Scrapy exits 1 when the crawl could not start; a crawl that ran but crossed a DRIFT_*
+    Scrapy exits 1 when the crawl could not start, and so do we when it stopped because
+    the dataset could not be written (`storage_failed`); a crawl that ran but crossed a DRIFT_*
     threshold exits with DRIFT_EXIT_CODE (3 by default), so cron's mail or a scheduler's
     failure hook fires on a site redesign, not only on a crash.
     """
@@ -33,4 +36,11 @@ class Command(ScrapyCrawlCommand):
         self.crawlers: list[Crawler] = []
         super().run(args, opts)
         if not self.exitcode:
-            self.exitcode = max((exit_code_of(c) for c in self.crawlers), default=0)
+            self.exitcode = max((_exit_code(c) for c in self.crawlers), default=0)
+
+
+def _exit_code(crawler: Crawler) -> int:
+    # A crawl stopped because the dataset could not be written failed, whatever drift says.
+    if crawler.stats.get_value("finish_reason") in FAILED_REASONS:
+        return 1
+    return exit_code_of(crawler)
