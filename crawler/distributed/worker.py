@@ -1,0 +1,153 @@
+"""The worker extension: joins the shared crawl, publishes its stats, closes when all are done."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+from datetime import UTC, datetime
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import CloseSpider, DontCloseSpider, NotConfigured
+from scrapy.utils.asyncio import create_looping_call
+from scrapy.utils.defer import deferred_from_coro
+
+from crawler.distributed.config import redis_url
+from crawler.schema import RejectReason
+
+if TYPE_CHECKING:  # Redis is imported only when the crawl is shared
+    from crawler.distributed.round import SharedCrawl
+
+__all__ = ["SharedCrawlWorker"]
+
+logger = logging.getLogger(__name__)
+
+
+class SharedCrawlWorker:
+    """Makes one `scrapy crawl` process a worker of the shared crawl (REDIS_URL set).
+
+    Every `interval` seconds it refreshes its stats hash in Redis (which expires after
+    DISTRIBUTED_WORKER_TTL, so a killed worker drops out by itself) and, while idle, looks
+    at the shared queue again. An idle worker stays open while requests wait in the queue
+    or another worker is busy (it may still discover requests), and for `grace` seconds
+    after joining, so that workers starting together all get a share.
+    """
+
+    def __init__(self, crawler: Crawler, crawl: SharedCrawl, interval: float, grace: float,
+                 dataset: str | None) -> None:  # fmt: skip
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.crawl = crawl
+        self.interval = interval
+        self.grace = grace
+        self.dataset = dataset
+        self.run_id = crawler.settings["RUN_ID"]
+        self.started_at = datetime.now(UTC).isoformat(timespec="seconds")
+        self.started = time.monotonic()
+        self.loop: Any = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SharedCrawlWorker:
+        settings = crawler.settings
+        if not redis_url(settings):
+            raise NotConfigured("REDIS_URL is not set: a local crawl")
+        from crawler.distributed.round import SharedCrawl
+        from crawler.distributed.shared import connect, crawl_keys
+
+        crawl = SharedCrawl(
+            connect(settings), crawl_keys(settings), settings["WORKER_ID"],
+            ttl=settings.getfloat("DISTRIBUTED_WORKER_TTL"),
+            join_timeout=settings.getfloat("DISTRIBUTED_JOIN_TIMEOUT"),
+        )  # fmt: skip
+        dataset = settings["PARQUET_DIR"] if settings.getbool("INCREMENTAL") else None
+        extension = cls(crawler, crawl, settings.getfloat("DISTRIBUTED_HEARTBEAT_SECONDS"),
+                        settings.getfloat("DISTRIBUTED_IDLE_SECONDS"), dataset)  # fmt: skip
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.spider_idle, signal=signals.spider_idle)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def spider_opened(self, spider: Spider) -> None:
+        # Runs before the spider's start() is read: the round is reset and seeded (or
+        # joined) before this worker claims or queues anything.
+        from crawler.distributed.round import WorkerIdInUse
+        from crawler.distributed.shared import seed_known
+
+        sites = sorted(getattr(spider, "profiles", {}))
+        seed = None
+        if self.dataset is not None:
+            seed = partial(seed_known, self.crawl.server, self.crawl.keys, self.dataset, sites)
+        try:
+            self.crawl.join(sites, seed)
+        except WorkerIdInUse as exc:
+            logger.error("%s: give each worker its own WORKER_ID (or leave it unset)", exc)
+            raise CloseSpider("worker_id_in_use") from exc
+        self.started = time.monotonic()
+        self.loop = create_looping_call(self.tick)
+        self.loop.start(self.interval, now=False)
+
+    def tick(self) -> None:
+        engine = self.crawler.engine
+        try:
+            idle = engine.spider_is_idle()
+        except RuntimeError:  # the engine is closing the spider
+            return
+        current = self.crawl.publish(self._stats("idle" if idle else "busy"))
+        if current != self.crawl.round_id:
+            logger.error("round %s of the shared crawl was reset by another worker (this one "
+                         "was taken for dead): stopping", self.crawl.round_id)  # fmt: skip
+            self.loop.stop()
+            deferred_from_coro(engine.close_spider_async(reason="shared_round_reset"))
+        elif idle:
+            _wake(engine)
+
+    def spider_idle(self) -> None:
+        if self.crawl.queue_length():
+            raise DontCloseSpider
+        others = self.crawl.live_workers()
+        others.pop(self.crawl.worker_id, None)
+        if any(w.get("state") != "idle" for w in others.values()):
+            raise DontCloseSpider
+        # Just started: the round's first requests may all be in other workers' hands.
+        if time.monotonic() - self.started < self.grace:
+            raise DontCloseSpider
+
+    def spider_closed(self, reason: str) -> None:
+        if self.loop is not None and self.loop.running:
+            self.loop.stop()
+        if self.crawl.round_id:
+            self.crawl.leave({**self._stats("finished"), "finish_reason": reason})
+
+    def _stats(self, state: str) -> dict[str, str | int | float]:
+        stats = self.stats.get_stats()
+        responses = stats.get("downloader/response_count", 0)
+        elapsed = max(time.monotonic() - self.started, 1e-6)
+        return {
+            "state": state,
+            "host": socket.gethostname(),
+            "pid": os.getpid(),
+            "run_id": self.run_id,
+            "started_at": self.started_at,
+            "requests": stats.get("downloader/request_count", 0),
+            "responses": responses,
+            "article_requests": sum(
+                stats.get(f"incremental/{d}", 0) for d in ("new", "changed", "refresh")
+            ),
+            "skipped_known": stats.get("incremental/skip", 0),
+            "articles": stats.get("articles/accepted", 0),
+            "rejects": sum(stats.get(f"rejects/{r}", 0) for r in RejectReason.all()),
+            "pages_per_second": round(responses / elapsed, 2),
+        }
+
+
+def _wake(engine: Any) -> None:
+    # Scrapy asks the scheduler again only when a download ends or every 5 seconds; an idle
+    # worker would leave new requests in Redis that long, and see late that the crawl is
+    # done. There is no public call for "look at the scheduler now".
+    slot = getattr(engine, "_slot", None)
+    if slot is not None:
+        slot.nextcall.schedule()
