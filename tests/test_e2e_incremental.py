@@ -97,7 +97,7 @@ def test_edited_and_added_articles_give_revisions_and_new_rows(first_run, tmp_pa
 def _start_crawl(output: Path, jobdir: Path, proxy_url: str) -> subprocess.Popen:
     args = ["crawl", "opinion", "-a", f"site={DEMO_SITES}", "-s", f"PARQUET_DIR={output}",
             "-s", f"JOBDIR={jobdir}", *FAST_LOCAL, "-s", "PARQUET_FLUSH_ROWS=2",
-            "-s", "CONCURRENT_REQUESTS=2", "-s", "DOWNLOAD_DELAY=0.05"]  # fmt: skip
+            "-s", "CONCURRENT_REQUESTS=2", "-s", "DOWNLOAD_DELAY=0.2"]  # fmt: skip
     return subprocess.Popen([sys.executable, "-m", "scrapy", *args], cwd=REPO,
                             env=scrapy_env(proxy_url), stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)  # fmt: skip
@@ -109,13 +109,22 @@ def test_killed_crawl_resumes_without_gaps_or_duplicates(tmp_path: Path, kill: s
     generate(site_dir, pages=90, seed=7)
     with serve(site_dir) as server:
         process = _start_crawl(output, jobdir, server.proxy_url)
+        articles = opinion_urls(site_dir)
+
+        def started() -> bool:
+            # SIGKILL needs flushed rows to be interesting; SIGINT must come while many
+            # articles are still queued, since a graceful stop finishes what is in flight.
+            if kill == signal.SIGKILL:
+                return bool(list((output / "articles").rglob("*.parquet")))
+            return len(set(requested_urls(server.requests)) & articles) >= 8
+
         deadline = time.monotonic() + 60
-        while not list((output / "articles").rglob("*.parquet")) and time.monotonic() < deadline:
+        while not started() and time.monotonic() < deadline:
             time.sleep(0.05)
         process.send_signal(kill)
         process.wait(timeout=60)
         partial = len(load(output, latest=False))
-        assert 0 < partial < len(opinion_urls(site_dir)), "the kill came too late to test resume"
+        assert partial < len(articles), "the kill came too late to test resume"
         crawl_demo(output, server.proxy_url, "-s", f"JOBDIR={jobdir}")
     history = load(output, latest=False)
     assert not history["canonical_url"].duplicated().any()
