@@ -67,6 +67,17 @@ def test_second_run_fetches_no_stored_article_and_adds_no_row(first_run):
     assert last["counts"]["requests"] < first["counts"]["requests"]
 
 
+def test_non_incremental_run_rechecks_everything_but_stores_no_unchanged_row(first_run):
+    site_dir, output = first_run
+    rows = len(load(output, latest=False))
+    stored = set(load(output)["url"])
+    with serve(site_dir) as server:
+        crawl_demo(output, server.proxy_url, "-s", "INCREMENTAL=False")
+        second = requested_urls(server.requests)
+    assert stored <= set(second)  # every stored article was re-checked ...
+    assert len(load(output, latest=False)) == rows  # ... and none added a row
+
+
 def test_edited_and_added_articles_give_revisions_and_new_rows(first_run, tmp_path: Path):
     site_dir, output = first_run
     before = load(output)

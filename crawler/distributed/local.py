@@ -45,7 +45,5 @@ class LocalState:
 
     @classmethod
     def from_settings(cls, settings: BaseSettings, sites: Iterable[str]) -> LocalState:
-        """Known articles read from the dataset when the crawl is incremental."""
-        if not settings.getbool("INCREMENTAL"):
-            return cls()
+        """Known articles read from the dataset (also when not incremental: revisions need them)."""
         return cls(KnownArticles.from_dataset(settings["PARQUET_DIR"], sites))

@@ -63,7 +63,7 @@ class SharedCrawlWorker:
             ttl=settings.getfloat("DISTRIBUTED_WORKER_TTL"),
             join_timeout=settings.getfloat("DISTRIBUTED_JOIN_TIMEOUT"),
         )  # fmt: skip
-        dataset = settings["PARQUET_DIR"] if settings.getbool("INCREMENTAL") else None
+        dataset = settings["PARQUET_DIR"]
         extension = cls(crawler, crawl, settings.getfloat("DISTRIBUTED_HEARTBEAT_SECONDS"),
                         settings.getfloat("DISTRIBUTED_IDLE_SECONDS"), dataset)  # fmt: skip
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -67,8 +67,10 @@ class OpinionSpider(scrapy.Spider):
         profiles = select_profiles(load_profiles(source), kwargs.get("site"), source)
         # This process's claims and the dataset's known articles, or the shared ones in Redis.
         state = distributed.open_state(settings, [p.name for p in profiles])
-        policy = RecrawlPolicy(state.known, parse_refresh(kwargs.pop("refresh", None)),
-                               now=datetime.now(UTC))  # fmt: skip
+        refresh = parse_refresh(kwargs.pop("refresh", None))
+        if not settings.getbool("INCREMENTAL"):
+            refresh = timedelta.max  # re-check every stored article; unchanged text adds no row
+        policy = RecrawlPolicy(state.known, refresh, now=datetime.now(UTC))
         return super().from_crawler(
             crawler, *args, profiles=profiles, policy=policy, state=state, **kwargs
         )
