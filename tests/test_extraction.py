@@ -170,6 +170,54 @@ def test_title_byline_and_date_lines_stay_out_of_the_text() -> None:
     assert "Mara Quill" not in rec.text and "May 2, 2024" not in rec.text
 
 
+def test_kicker_and_foreign_dateline_next_to_the_header_are_dropped() -> None:
+    before = "<p>Opinions · Tribune</p><p class='date'>Publié le 14/03/2026 à 07h00</p>"
+    rec = record(page_html(BODY, before=before, title="Le pont tranquille"))
+    assert rec.text.split("\n\n")[0] == BODY[0], rec.text[:80]
+
+
+def test_signup_form_and_appeal_widget_are_removed_by_their_controls() -> None:
+    signup = (
+        "<div><p>The Commute</p><p>Everything about getting around, twice a week.</p>"
+        "<form><input type='email'><button>Go</button></form></div>"
+    )
+    appeal = (
+        "<div><div>Support us</div><div>We need your help to keep reporting.</div>"
+        "<button>$5</button><button>$10</button></div>"
+    )
+    rec = record(page_html([*BODY[:2], signup, *BODY[2:4], appeal, BODY[4]]))
+    assert "The Commute" not in rec.text and "getting around" not in rec.text
+    assert "need your help" not in rec.text
+    assert {"newsletter", "appeal"} <= {r.kind for r in rec.removed}, rec.removed
+
+
+def test_pull_quote_and_skipped_sub_heading_stay_in_the_text() -> None:
+    quote = (
+        "<aside class='pullquote'><blockquote><p>A bridge is not a luxury.</p></blockquote></aside>"
+    )
+    rec = record(page_html([*BODY[:3], quote, *BODY[3:]]))
+    assert rec.text.count("A bridge is not a luxury.") == 2, rec.text
+
+
+def test_page_not_found_served_with_200_is_no_article() -> None:
+    body = [
+        "The story you are looking for may have been moved, renamed or removed. Check the "
+        "address for typos, or try searching our archive of reporting and opinion."
+    ]
+    result = run(page_html(body, title="Sorry, we can't find that page"))
+    assert isinstance(result, Rejection) and result.reason == RejectReason.NO_ARTICLE, result
+
+
+def test_headline_part_of_a_prefixed_title_tag() -> None:
+    html = (
+        "<html><head><title>The Ledger - Opinion - The quiet bridge needs fixing</title></head>"
+        "<body><p><b>The quiet bridge needs fixing</b></p>"
+        + "".join(f"<p>{p}</p>" for p in BODY)
+        + "</body></html>"
+    )
+    assert record(html).title == "The quiet bridge needs fixing"
+
+
 # --- encodings ---------------------------------------------------------------------------
 
 RU_TITLE = "Тихий мост"

@@ -16,13 +16,16 @@ from .canonical import canonical_url
 from .decode import decode, sniff
 from .edges import trim_edges
 from .evidence import check_against_article_body
+from .gaps import fill_gaps
 from .hashing import content_hash
 from .language import decide_language
 from .layout import simplify_layout
 from .markup import strip_markup
 from .metadata import Metadata, read_metadata
+from .notfound import is_not_found
 from .page import ExtractRules, Page, Rejection, compiled_patterns, compiled_selectors
 from .textfilter import GENERIC_RULES, TextRule, filter_blocks, is_paywall_notice
+from .widgets import strip_widgets
 
 __all__ = ["EXTRACTOR_VERSION", "Draft", "draft_blocks", "extract", "finish"]
 
@@ -74,7 +77,11 @@ def draft_blocks(page: Page, rules: ExtractRules) -> Draft | Rejection:
     meta = read_metadata(tree)
     simplify_layout(tree)
     removed = strip_markup(tree, compiled_selectors(rules.strip_selectors))
-    blocks = check_against_article_body(_main_blocks(tree, page.url), meta.article_body)
+    removed += strip_widgets(tree)
+    main = _main_blocks(tree, page.url)
+    blocks = check_against_article_body(main, meta.article_body)
+    if blocks == main:  # the page's own text, not the articleBody that replaced it
+        blocks = fill_gaps(tree, blocks)
     blocks, edges = trim_edges(blocks, meta)
     return Draft(meta, blocks, [*removed, *edges])
 
@@ -88,6 +95,8 @@ def finish(
     words = len(_WORD.findall(text))
     if words < MIN_WORDS:
         return Rejection(RejectReason.NO_ARTICLE, f"{words} words of article text")
+    if is_not_found(draft.meta.title, text, words):
+        return Rejection(RejectReason.NO_ARTICLE, f"a 'page not found' page ({words} words)")
     return _record(page, rules, draft.meta, text, words, [*draft.removed, *dropped])
 
 

@@ -21,21 +21,47 @@ _DATE_WORDS = re.compile(
     r"|mon|tue|wed|thu|fri|sat|sun|[a-z]+day|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov"
     r"|dec|january|february|march|april|june|july|august|september|october|november|december"
     r"|опубликовано|обновлено|обновлен[оа]?|в|янв\w*|фев\w*|мар\w*|апр\w*|ма[йя]|июн\w*|июл\w*"
-    r"|авг\w*|сен\w*|окт\w*|ноя\w*|дек\w*|\d+(st|nd|rd|th)?|min|mins|read|minutes?|ago|hours?)\b",
+    r"|авг\w*|сен\w*|окт\w*|ноя\w*|дек\w*|\d+(st|nd|rd|th)?|min|mins|read|minutes?|ago|hours?"
+    r"|publié|publiée|mis|à|jour|le|du|janvier|février|mars|avril|mai|juin|juillet|août"
+    r"|septembre|octobre|novembre|décembre|veröffentlicht|aktualisiert|am|um|uhr|stand"
+    r"|januar|februar|märz|juni|juli|oktober|dezember|publicado|actualizado|el|de|a|las"
+    r"|pubblicato|aggiornato|il|alle|\d+h\d*)\b",
     re.IGNORECASE,
 )
+_LABEL_WORDS = 5  # a kicker, section label or byline fragment next to the header lines
 
 
 def trim_edges(blocks: Sequence[str], meta: Metadata) -> tuple[list[str], list[Removed]]:
-    """Drop title, byline and date lines among the first and last blocks."""
+    """Drop title, byline and date lines among the first and last blocks, with the short
+    labels (kickers, "By", a columnist's role) that sit next to them in the header."""
     kept = _split_edges(blocks)
     removed: list[Removed] = []
-    lead = [i for i in range(min(_LEAD, len(kept))) if _is_edge(kept[i], meta, lead=True)]
-    tail_start = max(len(kept) - _TAIL, min(_LEAD, len(kept)))
+    lead = _with_labels(kept, [_is_edge(kept[i], meta, lead=True) for i in range(_lead(kept))])
+    tail_start = max(len(kept) - _TAIL, _lead(kept))
     tail = [i for i in range(tail_start, len(kept)) if _is_edge(kept[i], meta, lead=False)]
     for index in sorted({*lead, *tail}, reverse=True):
         removed.append(Removed("byline", kept.pop(index)[:500]))
     return kept, removed[::-1]
+
+
+def _lead(kept: Sequence[str]) -> int:
+    return min(_LEAD, len(kept))
+
+
+def _with_labels(kept: Sequence[str], edges: list[bool]) -> list[int]:
+    """Lead indexes of header lines: the edges, plus labels before or between them."""
+    for i in reversed(range(len(edges) - 1)):
+        if not edges[i] and edges[i + 1] and _is_label(kept[i]):
+            edges[i] = True
+    for i in range(1, len(edges) - 1):
+        if not edges[i] and edges[i - 1] and edges[i + 1] and _is_label(kept[i]):
+            edges[i] = True
+    return [i for i, edge in enumerate(edges) if edge]
+
+
+def _is_label(line: str) -> bool:
+    words = len(_WORD.findall(line))
+    return 0 < words <= _LABEL_WORDS and line.rstrip()[-1:] not in ".!?:;"
 
 
 def _split_edges(blocks: Sequence[str]) -> list[str]:

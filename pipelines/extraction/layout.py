@@ -5,10 +5,12 @@ from __future__ import annotations
 from lxml.etree import strip_tags
 from lxml.html import HtmlElement
 
-__all__ = ["simplify_layout", "unwrap_layout_tables"]
+__all__ = ["simplify_layout", "unwrap_layout_tables", "unwrap_pull_quotes"]
 
 _TABLE_PARTS = ("table", "thead", "tbody", "tfoot", "tr", "td", "th")
 _MIN_PARAGRAPHS = 3  # data tables seldom hold several paragraphs; layout tables hold the page
+_PULL_QUOTE_WORDS = 80
+_MEDIA = ".//img|.//video|.//iframe|.//picture|.//svg|.//a"
 
 
 def simplify_layout(tree: HtmlElement) -> None:
@@ -16,6 +18,25 @@ def simplify_layout(tree: HtmlElement) -> None:
     # a list or paragraph inside <font> is invalid nesting that the main-text finder then skips
     strip_tags(tree, "font", "center")
     unwrap_layout_tables(tree)
+    unwrap_pull_quotes(tree)
+
+
+def unwrap_pull_quotes(tree: HtmlElement) -> int:
+    """Rename asides and figures that only hold a quotation to <div>; return how many.
+
+    The main-text finder drops every aside and figure, and with them the pull quotes that
+    repeat a line of the body: the article as printed has them.
+    """
+    quotes = [
+        box
+        for box in tree.iter("aside", "figure")
+        if box.find(".//blockquote") is not None
+        and not box.xpath(_MEDIA)
+        and 0 < len(box.text_content().split()) <= _PULL_QUOTE_WORDS
+    ]
+    for box in quotes:
+        box.tag = "div"
+    return len(quotes)
 
 
 def unwrap_layout_tables(tree: HtmlElement) -> int:

@@ -85,7 +85,8 @@ _TEXT_BLOCKS = frozenset(
     )
 )
 # The id of a heading or paragraph is usually a slug of its own text ("what-share-of-...").
-_ATTRIBUTES = {False: ("class", "id", "role"), True: ("class", "role")}
+_RANK = {"class": 0, "id": 1, "role": 2}  # the first attribute naming a kind decides
+_ATTRIBUTE_XPATH = ".//*/@class|.//*/@id|.//*/@role"
 _MIN_LINKS = 2
 _LINK_SHARE = 0.8  # share of a block's visible characters inside links
 _MAX_REFINED = 1000  # characters: appeal and sign-up boxes are short; menus need no second look
@@ -145,18 +146,23 @@ def _link_lists(tree: HtmlElement) -> list[HtmlElement]:
 
 
 def _candidates(tree: HtmlElement) -> list[tuple[HtmlElement, str, str]]:
-    """Elements whose class, id or role names a boilerplate kind: (node, kind, attribute)."""
-    found = []
-    for node in tree.xpath(".//*[@class or @id or @role]"):
-        if node.tag in _NEVER:
+    """Elements whose class, id or role names a boilerplate kind: (node, kind, attribute).
+
+    Attribute values are judged as strings first: only the few that name a kind cost an
+    element lookup, which on a large page is the expensive part.
+    """
+    best: dict[HtmlElement, tuple[int, str, str]] = {}
+    for value in tree.xpath(_ATTRIBUTE_XPATH):
+        kind = kind_of(value)
+        if not kind:
             continue
-        for name in _ATTRIBUTES[node.tag in _TEXT_BLOCKS]:
-            value = node.get(name)
-            kind = kind_of(value) if value else None
-            if kind:
-                found.append((node, kind, value))
-                break
-    return found
+        node = value.getparent()
+        rank = _RANK[value.attrname]
+        if node.tag in _NEVER or (rank == _RANK["id"] and node.tag in _TEXT_BLOCKS):
+            continue
+        if node not in best or rank < best[node][0]:
+            best[node] = (rank, kind, str(value))
+    return [(node, kind, value) for node, (_, kind, value) in best.items()]
 
 
 def _outside_article(
@@ -214,4 +220,6 @@ def _drop(node: HtmlElement, kind: str, removed: list[Removed]) -> None:
         # a class name is a guess; a box whose text asks for money is an appeal, whatever its class
         refinable = kind in _REFINABLE and len(text) <= _MAX_REFINED
         refined = kind_of_text(text) if refinable else None
+        if refinable and not refined and node.xpath(".//input[@type='email']"):
+            refined = "newsletter"  # a promo box with an e-mail field is a sign-up form
         removed.append(Removed(refined or kind, text[:_MAX_RECORDED]))

@@ -1,7 +1,8 @@
 """Article metadata from JSON-LD, OpenGraph and the page markup, in a documented order of trust.
 
 Order per field (first non-empty wins):
-  title        JSON-LD headline > og:title > <h1> > <title> (site suffix trimmed)
+  title        JSON-LD headline > og:title > <h1> > <title> (the part of "Site - Section -
+               Headline" that the page shows on its own, else with the site suffix trimmed)
   description  JSON-LD description > og:description > meta description
   authors      JSON-LD author > meta author > article:author (not a URL) > byline markup
   tags         JSON-LD keywords > article:tag > meta keywords
@@ -139,9 +140,23 @@ def _title(
     tree: HtmlElement, ld: dict[str, Any], meta: dict[str, list[str]], site: str | None
 ) -> str | None:
     h1 = [_node_text(h) for h in tree.xpath("(.//article//h1 | .//h1)[1]")]
-    title_tag = [_trim_suffix(_node_text(t), site, force=True) for t in tree.iterfind(".//title")]
-    best = _first(as_strings(ld.get("headline")), meta["og:title"], h1, title_tag)
-    return _trim_suffix(best, site, force=False) if best else None
+    best = _first(as_strings(ld.get("headline")), meta["og:title"], h1)
+    if best:
+        return _trim_suffix(best, site, force=False)
+    for node in tree.iterfind(".//title"):
+        found = _headline_part(tree, _node_text(node)) or _trim_suffix(_node_text(node), site, True)
+        return _trim_suffix(found, site, force=False)
+    return None
+
+
+def _headline_part(tree: HtmlElement, title: str) -> str | None:
+    """The part of a "Site - Section - Headline" <title> that the page shows on its own."""
+    parts = [p.strip() for p in _TITLE_SEPARATORS.split(title) if len(p.split()) >= 3]
+    if len(parts) < 1 or not _TITLE_SEPARATORS.search(title):
+        return None
+    body = tree.find("body")
+    shown = {" ".join(t.split()) for t in (body if body is not None else tree).itertext()}
+    return next((p for p in sorted(parts, key=len, reverse=True) if p in shown), None)
 
 
 def _trim_suffix(title: str, site: str | None, force: bool) -> str:

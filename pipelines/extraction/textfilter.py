@@ -25,7 +25,7 @@ _SHORT = 20
 _TEASER_WORDS = 15
 _LABEL_WORDS = 6
 _COMMENT_WORDS = 80
-_COMMENT_HEADER = re.compile(r"\d+\s+\S+\s+(назад|ago)\b", re.IGNORECASE)
+_COMMENT_HEADER = re.compile(r"\d+\s*\S+\s+(назад|ago)\b", re.IGNORECASE)
 _BOX_KINDS = frozenset(("appeal", "newsletter", "paywall"))
 # Word stems without which no appeal, sign-up or paywall phrase matches: a cheap first look.
 _BOX_STEMS = (
@@ -76,7 +76,7 @@ def filter_blocks(
     for index, block in enumerate(blocks):
         kind = _piece_kind(block, profile, rules, lead_in)
         lead_in = _lead_in(block, kind)
-        if kind:
+        if kind or "\n" not in block:  # a one-line block was just judged as its only line
             pieces.append((index, block, kind))
             continue
         for line in block.split("\n"):
@@ -137,7 +137,7 @@ def kind_of_text(text: str, rules: Sequence[TextRule] = GENERIC_RULES) -> str | 
     hits: Counter[str] = Counter()
     for rule in rules:
         if rule.kind in _BOX_KINDS:
-            hits[rule.kind] += sum(1 for _ in rule.pattern.finditer(lowered))
+            hits[rule.kind] += rule.count(lowered)
     best = hits.most_common(1)
     return best[0][0] if best and best[0][1] else None
 
@@ -158,7 +158,7 @@ def _generic_kind(block: str, rules: Sequence[TextRule]) -> str | None:
     hits: Counter[str] = Counter()
     for rule in rules:
         if words <= rule.max_words:
-            hits[rule.kind] += sum(1 for _ in rule.pattern.finditer(block))
+            hits[rule.kind] += rule.count(block)
     total = sum(hits.values())
     if total and (words <= _SHORT or total * _WORDS_PER_HIT >= words):
         return hits.most_common(1)[0][0]

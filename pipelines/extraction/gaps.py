@@ -1,0 +1,71 @@
+"""Sub-headings and lists the main-text finder skipped between two of its own body paragraphs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from lxml.html import HtmlElement
+
+__all__ = ["fill_gaps"]
+
+_PARAGRAPH_WORDS = 8  # a matched neighbour must be a real paragraph, not a label
+_GAP_TAGS = frozenset(("h2", "h3", "h4", "h5", "h6", "ul", "ol"))
+_MAX_GAP = 3  # skipped elements in a row; a longer run is a box, not a lost sub-heading
+_MAX_ITEM_WORDS = 80
+
+
+def fill_gaps(tree: HtmlElement, blocks: Sequence[str]) -> list[str]:
+    """The blocks, with skipped headings and lists put back where they sit in the page.
+
+    Only elements that are siblings of two consecutive extracted paragraphs count: legacy
+    pages without an article container lose exactly those.
+    """
+    index = {b: i for i, b in enumerate(blocks) if len(b.split()) >= _PARAGRAPH_WORDS}
+    if len(index) < 2:
+        return list(blocks)
+    inserts: dict[int, list[str]] = {}
+    seen: set[HtmlElement] = set()
+    for node in tree.iter("p"):
+        parent = node.getparent()
+        if parent is None or parent in seen or _text(node) not in index:
+            continue
+        seen.add(parent)
+        _scan(parent, index, inserts)
+    if not inserts:
+        return list(blocks)
+    filled: list[str] = []
+    for i, block in enumerate(blocks):
+        filled.append(block)
+        filled.extend(inserts.get(i, ()))
+    return filled
+
+
+def _scan(parent: HtmlElement, index: dict[str, int], inserts: dict[int, list[str]]) -> None:
+    """Record the gap elements between consecutive extracted paragraphs of one parent."""
+    last: int | None = None
+    gap: list[HtmlElement] = []
+    for child in parent:
+        if not isinstance(child.tag, str):
+            continue
+        position = index.get(_text(child)) if child.tag == "p" else None
+        if position is not None:
+            if last is not None and gap and position == last + 1 and len(gap) <= _MAX_GAP:
+                inserts.setdefault(last, []).extend(t for g in gap for t in _gap_blocks(g))
+            last, gap = position, []
+        elif child.tag in _GAP_TAGS and _text(child):
+            gap.append(child)
+        else:
+            last, gap = None, []
+
+
+def _gap_blocks(node: HtmlElement) -> list[str]:
+    if node.tag in ("ul", "ol"):
+        items = [_text(li) for li in node.iterchildren("li")]
+        if not items or any(len(t.split()) > _MAX_ITEM_WORDS for t in items):
+            return []
+        return [t for t in items if t]
+    return [_text(node)]
+
+
+def _text(node: HtmlElement) -> str:
+    return " ".join(node.text_content().split())

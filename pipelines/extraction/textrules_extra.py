@@ -1,0 +1,160 @@
+"""More generic text rules, measured on the development set: multilingual phrases, interface
+labels and the wording of payment widgets."""
+# ruff: noqa: RUF001 -- Cyrillic letters and typographic quotes in patterns are meant
+
+from __future__ import annotations
+
+from .textrule import TextRule, rule
+
+__all__ = ["EXTRA_RULES"]
+
+EXTRA_RULES: tuple[TextRule, ...] = (
+    rule(
+        "appeal",
+        40,
+        r"\breaders (have )?supported (us|the)\b|\bwill you help( us)?\b"
+        r"|\bjoin them\b|\b(give|donate) (monthly|once|annually)\b|\bchoose how often\b"
+        r"|\bjournalism needs you\b|\bsupport the writers\b|\bwas free to read\b"
+        r"|\bwho chip in\b|\bfrom just [$€£]\s?\d+ a (month|year)\b|^remind me in \w+\W*$"
+        r"|нас поддержали \d+ читател|поможете\?|вы дочитали до конца",
+    ),
+    rule("newsletter", 30, r"бесплатное письмо|присыла\w+ (их )?подписчикам"),
+    rule(
+        "share",
+        12,
+        r"^(send (this|it) to a friend|share with (friends|a friend)|print (version|this))\b",
+    ),
+    rule("related", 6, r"^(другие мнения|other opinions|more opinion)\W*$"),
+    rule(
+        "appeal",
+        60,
+        r"\b(funded|supported) by (our )?readers\b|\bif you value (our |this |"
+        r"independent |local )?(journalism|reporting|work)\b|\bplease consider (a gift|giving"
+        r"|supporting|a donation|a contribution)\b|\bbecome a (member|supporter) today\b"
+        r"|\bnot (billionaires|shareholders)\b|\bno billionaire\b",
+    ),
+    rule(
+        "appeal",
+        4,
+        r"^(give now|give today|donate now|support us|become a member|join now"
+        r"|faites un don|jetzt spenden|поддержать)\W*$",
+    ),
+    rule(
+        "paywall",
+        40,
+        r"\bget unlimited"
+        r" access\b|\b[$€£]\s?\d+(\.\d+)? (a|per) (week|month)\b|\bfor your first (year|month)\b"
+        r"|\bcancel any ?time\b|\bavailable to (registered|signed-in) (readers|users)\b"
+        r"|\b(create|register for) a free account\b|^subscribe now\W*$",
+    ),
+    rule(
+        "newsletter",
+        40,
+        r"\byou (may|can) (opt out|unsubscribe) at any time\b|\bsee our privacy"
+        r" policy\b|\bevery (monday|tuesday|wednesday|thursday|friday|saturday|sunday|week|"
+        r"morning|day)\b.{0,40}\b(inbox|newsletter|e-?mail)\b",
+    ),
+    rule(
+        "disclaimer",
+        60,
+        r"\bnot necessarily those of\b|\bopinion pieces reflect\b"
+        r"|\bthis (article|story|essay) (appears|appeared) in the\b|\bsubmit a letter\b",
+    ),
+    rule(
+        "credit",
+        30,
+        r"\((\w+ )?(photo|photograph|image|video|illustration)s? (by|courtesy)\b"
+        r"|^(video|watch)\s*:",
+    ),
+    # French and German generic phrases
+    rule(
+        "appeal",
+        50,
+        r"\bfaites un don\b|\bsoutenez (une|la|notre|le) (presse|journalisme|"
+        r"rédaction|information)\b|\bunterstützen sie (unabhängigen|unseren|uns)\b",
+    ),
+    rule(
+        "newsletter",
+        40,
+        r"\babonnez-vous à (notre|la|nos) (newsletter|lettre)|^la lettre d"
+        r"|\bnewsletter abonnieren\b|\binscrivez-vous à (notre|la) newsletter",
+    ),
+    rule("disclaimer", 50, r"\bn[’']engagent que (leur|son) auteur|\bles opinions exprimées\b"),
+    rule("related", 12, r"^(lire aussi|à lire aussi|lesen sie auch|mehr zum thema)\b"),
+    rule("comments", 12, r"^connectez-vous pour réagir\b|^(réagir|kommentare)\W*$"),
+    rule("paywall", 40, r"\bréservé aux abonnés\b|\bnur für abonnenten\b"),
+    rule("appeal", 30, r"\byou('ve| have) read \d+ (free )?(articles|stories)\b"),
+    rule(
+        "newsletter",
+        15,
+        r"на (вашу )?(электронную )?почту\b|на ваш (e-?mail|имейл|почтовый ящик)"
+        r"|\b(straight |right )?(to|in) your inbox\b",
+    ),
+    rule(
+        "appeal",
+        6,
+        r"^(разово|единоразово|ежемесячно|ежегодно|раз в месяц)([\s/|·,]+(разово|"
+        r"единоразово|ежемесячно|ежегодно|раз в месяц|раз в год))+\W*$",
+    ),
+    rule(
+        "appeal",
+        50,
+        r"\b(contribution|donation|gift) of any (size|amount)\b|\bcosts money\b"
+        r"|\b(per ?cent|%) of our (costs|budget|funding)\b|\bfrom just \S+ (a|per) (month|week"
+        r"|year)\b|\bmake a (contribution|donation)\b|\b(pick|choose) an amount\b|\bremind me "
+        r"(later|in|next)\b|^maybe later\b|\bopen to everyone\b|\ba small favou?r to ask\b"
+        r"|\byou made it to the end\b|^before you go\W*$|\bcancel (at )?any ?time\b",
+    ),
+    rule(
+        "appeal",
+        2,
+        r"^(once|monthly|annual|annually|yearly|one-time|разово|ежемесячно"
+        r"|ежегодно)\W*$",
+    ),
+    rule(
+        "newsletter",
+        30,
+        r"\bsign me up\b|\bsend me the newsletter\b|\bnever miss an? "
+        r"(column|story|thing|issue|update)\b|\bdelivered (each|every) \w+\b|\ba free e-?mail\b"
+        r"|\bsends? them (to you )?every\b|^sign up for\b|\bin your inbox\b|\bonce a week\b",
+    ),
+    rule(
+        "cookie",
+        40,
+        r"\bstores? cookies\b|\bcookies to (improve|measure|personalise|"
+        r"personalize)\b|\bmanage preferences\b|\breject non-essential\b|\baccept and close\b"
+        r"|принять и закрыть|настроить cookie|продолжая пользоваться сайтом|файлы cookie",
+    ),
+    rule("share", 6, r"^share on\b"),
+    rule(
+        "comments",
+        10,
+        r"\bjoin the conversation\b|\b\d+ readers have commented\b"
+        r"|^\d+ thoughts on\b|^комментариев:? \d+|^обсуждение:",
+    ),
+    rule(
+        "paywall",
+        40,
+        r"\bis for subscribers\b|\bkeep reading with a subscription\b|\bfree "
+        r"articles\b.{0,40}\bused up\b|\bsubscription options\b|\bstart your free trial\b"
+        r"|оформить подписку|уже подписаны|бесплатный фрагмент|подписка открывает",
+    ),
+    # Interface labels that trafilatura keeps as one-line blocks.
+    rule("ad", 3, r"^(advertisement|advertising|sponsored( content)?|ad|реклама)\W*$"),
+    rule("newsletter", 3, r"^(sign up|subscribe|newsletters?|register|подписаться)\W*$"),
+    rule("share", 3, r"^(share|follow us|tweet|email|print|поделиться)\W*$"),
+    rule(
+        "navigation",
+        4,
+        r"^(back to (blogs?|top|home|articles?)|privacy policy|terms (&|and) "
+        r"conditions|terms of (use|service)|copyright|search\W*|home|skip to (main )?content"
+        r"|next article|previous article|jump to (the )?(list|recipe)|blog index)\W*$",
+    ),
+    rule(
+        "cookie",
+        60,
+        r"\b(we|this (site|website)) uses? cookies\b|\baccept (all )?cookies\b"
+        r"|\bcookie (policy|settings|preferences)\b|\bmanage (your )?(consent|cookies)\b"
+        r"|используем (файлы )?cookie",
+    ),
+)

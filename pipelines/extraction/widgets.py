@@ -1,0 +1,120 @@
+"""Sign-up forms, appeal widgets and image captions, found by their controls and images."""
+
+from __future__ import annotations
+
+from lxml.html import HtmlElement
+
+from crawler.schema import Removed
+
+from .textfilter import kind_of_text
+
+__all__ = ["strip_widgets"]
+
+_BOX_WORDS = 120  # a widget is short: its box grows only while it stays this small
+_LONG_PARAGRAPH = 30
+_ASIDE_WORDS = 150
+_CAPTION_WORDS = 30
+_CONTROLS = ("button", "select", "input")
+_WIDGET_KINDS = frozenset(("appeal", "newsletter"))
+_NOT_BOX = frozenset(("html", "body", "main", "article"))
+_CAPTION_BOXES = frozenset(("div", "td", "span"))
+_WRAPPERS = frozenset(("a", "picture", "span", "noscript"))
+_TEXT_TAGS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "table")
+
+
+def strip_widgets(tree: HtmlElement) -> list[Removed]:
+    """Remove e-mail sign-up boxes, appeal widgets and image caption boxes; return what went."""
+    removed: list[Removed] = []
+    words = _WordCounts()
+    found = [*_signups(tree, words), *_control_boxes(tree, words), *_captions(tree, words)]
+    for node, kind in found:
+        if node.getparent() is not None and _attached(node, tree):
+            text = _text(node)
+            node.drop_tree()
+            if text:
+                removed.append(Removed(kind, text[:500]))
+    return removed
+
+
+def _signups(tree: HtmlElement, words: _WordCounts) -> list[tuple[HtmlElement, str]]:
+    """The box around each e-mail field that is no login or comment form."""
+    found = []
+    for field in tree.xpath(".//input[@type='email']"):
+        form = next(field.iterancestors("form"), None)
+        if form is not None and form.xpath(".//textarea|.//input[@type='password']"):
+            continue
+        box = _box(field, words)
+        # a registration wall asks for an e-mail too: left to the text filter, which flags it
+        if words(box) <= _BOX_WORDS and kind_of_text(_text(box)) != "paywall":
+            found.append((box, "newsletter"))
+    return found
+
+
+def _control_boxes(tree: HtmlElement, words: _WordCounts) -> list[tuple[HtmlElement, str]]:
+    """Short boxes with buttons, and asides, whose text asks for money, a sign-up or a login."""
+    found = []
+    seen: set[HtmlElement] = set()
+    boxes = [a for a in tree.iter("aside") if words(a) <= _ASIDE_WORDS]
+    boxes += [_box(c, words) for c in tree.iter(*_CONTROLS)]
+    for box in boxes:
+        if box in seen or words(box) > _ASIDE_WORDS:
+            continue
+        seen.add(box)
+        kind = kind_of_text(_text(box))
+        if kind in _WIDGET_KINDS:  # a paywall notice is left to the text filter, which flags it
+            found.append((box, kind))
+    return found
+
+
+def _captions(tree: HtmlElement, words: _WordCounts) -> list[tuple[HtmlElement, str]]:
+    """A block holding an image and a line or two of text, but no paragraph: a caption box."""
+    found = []
+    for image in tree.iter("img"):
+        box = image.getparent()
+        while box is not None and box.tag in _WRAPPERS:
+            box = box.getparent()
+        if box is None or box.tag not in _CAPTION_BOXES or box.find(".//img") is None:
+            continue
+        if any(True for _ in box.iter(*_TEXT_TAGS)):
+            continue
+        if 0 < words(box) <= _CAPTION_WORDS:
+            found.append((box, "credit"))
+    return found
+
+
+def _box(node: HtmlElement, words: _WordCounts) -> HtmlElement:
+    """The largest ancestor of a control that still holds no more than a widget's text."""
+    box = node
+    for ancestor in node.iterancestors():
+        if ancestor.tag in _NOT_BOX or words(ancestor) > _BOX_WORDS:
+            break
+        if any(_has_paragraph(sibling, words) for sibling in ancestor if sibling is not box):
+            break  # body paragraphs (or a teaser's, around a paywall's button) are the article
+        box = ancestor
+    return box
+
+
+def _text(node: HtmlElement) -> str:
+    """The element's text with a space between its pieces: boxes stack one-line <div>s."""
+    return " ".join(" ".join(node.itertext()).split())
+
+
+def _has_paragraph(node: HtmlElement, words: _WordCounts) -> bool:
+    return any(words(p) >= _LONG_PARAGRAPH for p in node.iter("p"))
+
+
+class _WordCounts:
+    """Words of an element's text, counted once per element: controls share ancestors."""
+
+    def __init__(self) -> None:
+        self._counts: dict[HtmlElement, int] = {}
+
+    def __call__(self, node: HtmlElement) -> int:
+        count = self._counts.get(node)
+        if count is None:
+            count = self._counts[node] = len(node.text_content().split())
+        return count
+
+
+def _attached(node: HtmlElement, root: HtmlElement) -> bool:
+    return any(ancestor is root for ancestor in node.iterancestors())
