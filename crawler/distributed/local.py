@@ -46,4 +46,5 @@ class LocalState:
     @classmethod
     def from_settings(cls, settings: BaseSettings, sites: Iterable[str]) -> LocalState:
         """Known articles read from the dataset (also when not incremental: revisions need them)."""
-        return cls(KnownArticles.from_dataset(settings["PARQUET_DIR"], sites))
+        root = settings.get("PARQUET_DIR")
+        return cls(KnownArticles.from_dataset(root, sites)) if root else cls()
