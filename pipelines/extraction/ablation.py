@@ -6,7 +6,8 @@ from collections.abc import Sequence
 
 from . import markup
 from .core import Draft, draft_blocks, finish
-from .evaluate import CONTENT_TYPE, Sample, extract_text, run, summarize_run
+from .evalset import Sample
+from .evaluate import CONTENT_TYPE, predict, run, summarize_run
 from .page import ExtractRules, Page
 from .scoring import Summary
 from .textfilter import GENERIC_RULES, TextRule
@@ -32,7 +33,7 @@ def ablate_text(samples: Sequence[Sample]) -> None:
 
 def ablate_markup(samples: Sequence[Sample]) -> None:
     """F1 and leak change when each markup kind's tokens are left out (full reruns)."""
-    full = summarize_run(samples, run("all", extract_text, samples).predictions, cased=False)
+    full = summarize_run(samples, run("all", predict, samples).texts)
     print(f"all markup kinds: {_fmt(full)}")
     for kind in sorted(set(markup.TOKEN_KINDS.values())):
         saved = dict(markup.TOKEN_KINDS)
@@ -40,7 +41,7 @@ def ablate_markup(samples: Sequence[Sample]) -> None:
             for token in [t for t, k in markup.TOKEN_KINDS.items() if k == kind]:
                 del markup.TOKEN_KINDS[token]
             markup.kind_of.__defaults__[0].clear()  # type: ignore[index]
-            without = summarize_run(samples, run(kind, extract_text, samples).predictions, False)
+            without = summarize_run(samples, run(kind, predict, samples).texts, False)
         finally:
             markup.TOKEN_KINDS.update(saved)
             markup.kind_of.__defaults__[0].clear()  # type: ignore[index]
@@ -55,7 +56,7 @@ def _score(
         draft = drafts[s.id]
         result = finish(Page(url=s.url, body=b""), _RULES, draft, rules) if draft else None
         predictions[s.id] = getattr(result, "text", "")
-    return summarize_run(samples, predictions, cased=False)
+    return summarize_run(samples, predictions)
 
 
 def _fmt(s: Summary) -> str:

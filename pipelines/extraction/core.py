@@ -93,11 +93,20 @@ def finish(
     kept, dropped = filter_blocks(draft.blocks, compiled_patterns(rules.strip_patterns), text_rules)
     text = "\n\n".join(kept)
     words = len(_WORD.findall(text))
-    if words < MIN_WORDS:
-        return Rejection(RejectReason.NO_ARTICLE, f"{words} words of article text")
+    body_words = words - _standfirst_words(kept, draft.meta.description)
+    if body_words < MIN_WORDS:  # a login wall shows the standfirst and nothing else
+        return Rejection(RejectReason.NO_ARTICLE, f"{body_words} words of article text")
     if is_not_found(draft.meta.title, text, words):
         return Rejection(RejectReason.NO_ARTICLE, f"a 'page not found' page ({words} words)")
     return _record(page, rules, draft.meta, text, words, [*draft.removed, *dropped])
+
+
+def _standfirst_words(blocks: Sequence[str], description: str | None) -> int:
+    """The words of a first block that repeats the page's description."""
+    if not blocks or not description:
+        return 0
+    first = _WORD.findall(blocks[0].lower())
+    return len(first) if first == _WORD.findall(description.lower()) else 0
 
 
 def _main_blocks(tree: HtmlElement, url: str) -> list[str]:

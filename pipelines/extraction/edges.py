@@ -36,7 +36,11 @@ def trim_edges(blocks: Sequence[str], meta: Metadata) -> tuple[list[str], list[R
     labels (kickers, "By", a columnist's role) that sit next to them in the header."""
     kept = _split_edges(blocks)
     removed: list[Removed] = []
-    lead = _with_labels(kept, [_is_edge(kept[i], meta, lead=True) for i in range(_lead(kept))])
+    # The standfirst stays in the text (it is the article's first paragraph, and `description`
+    # holds it too), but it marks the header: a kicker beside it is a label to drop.
+    standfirst = {i for i in range(_lead(kept)) if _same_words(kept[i], meta.description)}
+    marks = [_is_edge(kept[i], meta, lead=True) or i in standfirst for i in range(_lead(kept))]
+    lead = [i for i in _with_labels(kept, marks) if i not in standfirst]
     tail_start = max(len(kept) - _TAIL, _lead(kept))
     tail = [i for i in range(tail_start, len(kept)) if _is_edge(kept[i], meta, lead=False)]
     for index in sorted({*lead, *tail}, reverse=True):
@@ -77,7 +81,7 @@ def _is_edge(block: str, meta: Metadata, lead: bool) -> bool:
     tokens = [t.lower() for t in _WORD.findall(block)]
     if not tokens:
         return False
-    if lead and any(tokens == _tokens(known) for known in (meta.title, meta.description)):
+    if lead and _same_words(block, meta.title):
         return True
     if len(tokens) > 12:
         return False
@@ -86,6 +90,10 @@ def _is_edge(block: str, meta: Metadata, lead: bool) -> bool:
     if any(block.strip() == name for name in meta.authors):
         return True
     return any(c.isdigit() for c in block) and not _DATE_WORDS.sub("", block).strip(" ,.:|/-–—·")
+
+
+def _same_words(block: str, known: str | None) -> bool:
+    return bool(known) and _tokens(block) == _tokens(known)
 
 
 def _tokens(text: str | None) -> list[str]:

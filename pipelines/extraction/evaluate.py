@@ -1,53 +1,74 @@
-"""Evaluation CLI: score `extract` (and optionally plain trafilatura) on a truth.jsonl dataset.
+"""Evaluation: score `extract` (and optionally plain trafilatura) on a truth.jsonl dataset.
 
-    python -m pipelines.extraction.evaluate DATASET_DIR [--worst N] [--baseline] [--limit N]
-                                                        [--cased] [--ablate] [--ablate-markup]
+`scrapy evaluate DATASET_DIR` is the user-facing command and calls `evaluate()`; this module's
+own command line is the same run plus the rule ablations, for extractor development:
 
-Metric (scoring.py): word 4-shingles of lowercase Unicode \\w+ tokens, per-page P/R, mean P and
-mean R over pages, F1 their harmonic mean; an empty prediction scores P = R = 0. `--cased` keeps
-case, as the reference scorer does. `--ablate` measures each generic text rule (and
-`--ablate-markup` each markup kind) by switching it off.
+    python -m pipelines.extraction.evaluate DATASET_DIR [--out PREDICTIONS.jsonl] [--worst N]
+        [--baseline] [--limit N] [--lowercase] [--ablate] [--ablate-markup]
+
+Metric (scoring.py): word 4-shingles of case-sensitive Unicode \\w+ tokens, per-page P/R, mean P
+over pages with a prediction and mean R over pages with a truth, F1 their harmonic mean; an
+empty prediction scores R = 0. `--lowercase` folds case. Truth rows without a `body` are run
+but not scored. `--ablate` measures each generic text rule (and `--ablate-markup` each markup
+kind) by switching it off.
 """
 
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import trafilatura
 
+from crawler.schema import Removed
+
 from .core import extract
-from .page import Page
+from .evalset import Dataset, EvaluateError, Sample, load
+from .page import Page, Rejection
 from .scoring import DocScore, Summary, score_doc, snippet_hits, summarize
 
-__all__ = ["Run", "Sample", "extract_text", "load", "main", "summarize_run"]
+__all__ = [
+    "EvaluateError",
+    "Options",
+    "Prediction",
+    "Run",
+    "add_options",
+    "evaluate",
+    "main",
+    "predict",
+    "summarize_run",
+]
 
-Extractor = Callable[[bytes, str], str]
 CONTENT_TYPE = "text/html; charset=utf-8"  # the dataset stores every page as UTF-8
+SHOWN_SKIPS = 20  # a dataset broken throughout needs a few examples, not every line
 
 
 @dataclass(frozen=True, slots=True)
-class Sample:
-    """One truth row and its page bytes."""
+class Prediction:
+    """What an extractor made of one page; the baseline only ever fills `body`."""
 
-    row: dict[str, Any]
-    body: bytes
+    body: str
+    title: str | None = None
+    removed: tuple[Removed, ...] = ()
+    rejected: str | None = None  # the rejection reason, when `extract` found no article
 
-    @property
-    def id(self) -> str:
-        return str(self.row["id"])
+    def to_json(self, doc_id: str) -> dict[str, Any]:
+        """The predictions-file row; `body` and `id` are what the reference scorer reads."""
+        row: dict[str, Any] = {"id": doc_id, "body": self.body, "title": self.title}
+        row["removed"] = [{"kind": r.kind, "text": r.text} for r in self.removed]
+        if self.rejected is not None:
+            row["rejected"] = self.rejected
+        return row
 
-    @property
-    def url(self) -> str:
-        return str(self.row.get("url") or "")
+
+Extractor = Callable[[bytes, str], Prediction]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,39 +76,50 @@ class Run:
     """One extractor's predictions over the dataset and the seconds they took."""
 
     name: str
-    predictions: dict[str, str]
+    predictions: dict[str, Prediction]
     seconds: float
 
+    @property
+    def texts(self) -> dict[str, str]:
+        """The predicted text of each page, by id: what the scores are computed on."""
+        return {doc_id: p.body for doc_id, p in self.predictions.items()}
 
-def extract_text(html: bytes, url: str) -> str:
-    """The article text `extract` finds in UTF-8 page bytes, or "" for a rejection."""
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """One evaluation's settings, shared by `scrapy evaluate` and this module's CLI."""
+
+    dataset: Path
+    out: Path | None = None
+    worst: int = 0
+    baseline: bool = False
+    limit: int | None = None
+    lowercase: bool = False
+
+    @classmethod
+    def from_args(cls, dataset: str | Path, args: argparse.Namespace) -> Options:
+        """The options parsed by a parser that `add_options` set up."""
+        out = Path(args.out) if args.out else None
+        return cls(Path(dataset), out, args.worst, args.baseline, args.limit, args.lowercase)
+
+
+def predict(html: bytes, url: str) -> Prediction:
+    """What `extract` finds in UTF-8 page bytes; a rejection predicts an empty text."""
     result = extract(Page(url=url, body=html, content_type=CONTENT_TYPE))
-    return getattr(result, "text", "")
+    if isinstance(result, Rejection):
+        return Prediction("", rejected=result.reason)
+    return Prediction(result.text, result.title, tuple(result.removed))
 
 
-def plain_trafilatura(html: bytes, url: str) -> str:
+def plain_trafilatura(html: bytes, url: str) -> Prediction:
     """The baseline: trafilatura's defaults on the decoded page."""
-    return trafilatura.extract(html.decode("utf-8", errors="replace"), url=url or None) or ""
-
-
-def load(dataset: Path, limit: int | None = None) -> list[Sample]:
-    """Truth rows with their page bytes, read before any timing starts."""
-    samples = []
-    with open(dataset / "truth.jsonl", encoding="utf-8") as handle:
-        for line in handle:
-            if not line.strip():
-                continue
-            row = json.loads(line)
-            page = dataset / "pages" / f"{row['id']}.html.gz"
-            samples.append(Sample(row, gzip.decompress(page.read_bytes())))
-            if limit and len(samples) >= limit:
-                break
-    return samples
+    text = trafilatura.extract(html.decode("utf-8", errors="replace"), url=url or None)
+    return Prediction(text or "")
 
 
 def run(name: str, func: Extractor, samples: Sequence[Sample]) -> Run:
     """Predictions of one extractor, timed over the extractor calls only."""
-    predictions: dict[str, str] = {}
+    predictions: dict[str, Prediction] = {}
     start = time.perf_counter()
     for sample in samples:
         predictions[sample.id] = func(sample.body, sample.url)
@@ -99,7 +131,7 @@ def run_interleaved(named: Sequence[tuple[str, Extractor]], samples: Sequence[Sa
 
     Alternating keeps the time ratio fair when the machine's load changes during the run.
     """
-    predictions: list[dict[str, str]] = [{} for _ in named]
+    predictions: list[dict[str, Prediction]] = [{} for _ in named]
     seconds = [0.0] * len(named)
     for sample in samples:
         for i, (_, func) in enumerate(named):
@@ -109,15 +141,17 @@ def run_interleaved(named: Sequence[tuple[str, Extractor]], samples: Sequence[Sa
     return [Run(name, predictions[i], seconds[i]) for i, (name, _) in enumerate(named)]
 
 
-def summarize_run(samples: Sequence[Sample], predictions: dict[str, str], cased: bool) -> Summary:
-    """Mean P/R/F1 and snippet shares of predictions over the given samples."""
-    lower = not cased
-    scores = [score_doc(predictions[s.id], str(s.row.get("body") or ""), lower) for s in samples]
+def summarize_run(
+    samples: Sequence[Sample], texts: Mapping[str, str], lowercase: bool = False
+) -> Summary:
+    """Mean P/R/F1 and snippet shares of predicted texts over the given (scored) samples."""
+    lower = lowercase
+    scores = [score_doc(texts[s.id], s.truth or "", lower) for s in samples]
     found, wanted, leaked, unwanted = 0, 0, 0, 0
     for s in samples:
-        hit, total = snippet_hits(predictions[s.id], s.row.get("with_snippets") or [], lower)
+        hit, total = snippet_hits(texts[s.id], s.row.get("with_snippets") or [], lower)
         found, wanted = found + hit, wanted + total
-        hit, total = snippet_hits(predictions[s.id], s.row.get("without_snippets") or [], lower)
+        hit, total = snippet_hits(texts[s.id], s.row.get("without_snippets") or [], lower)
         leaked, unwanted = leaked + hit, unwanted + total
     return summarize(scores, (found, wanted), (leaked, unwanted))
 
@@ -126,74 +160,148 @@ def format_summary(label: str, s: Summary) -> str:
     """One line of the report."""
     snippets = f" with={s.found:.3f} leak={s.leaked or 0:.3f}" if s.found is not None else ""
     return (
-        f"  {label:<8} docs={s.docs:<4} P={s.precision:.3f} R={s.recall:.3f} "
+        f"  {label:<11} docs={s.docs:<4} P={s.precision:.3f} R={s.recall:.3f} "
         f"F1={s.f1:.3f} empty={s.empty}{snippets}"
     )
 
 
 def groups(samples: Sequence[Sample]) -> dict[str, list[Sample]]:
-    """All pages, then by source, then English pages."""
+    """All pages, then by source (when rows name one), then English pages."""
     found: dict[str, list[Sample]] = defaultdict(list)
     for s in samples:
         found["all"].append(s)
-        found[str(s.row.get("source") or "?")].append(s)
+        if s.row.get("source"):
+            found[str(s.row["source"])].append(s)
         if s.row.get("lang") == "en":
             found["en"].append(s)
     return found
 
 
-def report(samples: Sequence[Sample], runs: Sequence[Run], cased: bool) -> None:
-    """Each run's summary per group, side by side, and the time ratio."""
+def report(samples: Sequence[Sample], runs: Sequence[Run], lowercase: bool) -> None:
+    """Each run's summary per group, side by side."""
     for label, members in groups(samples).items():
         print(f"{label}:")
         for result in runs:
-            summary = summarize_run(members, result.predictions, cased)
-            print(format_summary(result.name, summary))
+            print(format_summary(result.name, summarize_run(members, result.texts, lowercase)))
+
+
+def speed(pages: int, runs: Sequence[Run]) -> None:
+    """Each run's extraction time and rate, and the time ratio of two runs."""
     for result in runs:
-        rate = len(samples) / result.seconds if result.seconds else float("inf")
-        print(f"{result.name}: {result.seconds:.1f} s, {rate:.1f} docs/s")
+        rate = pages / result.seconds if result.seconds else float("inf")
+        print(f"{result.name}: {result.seconds:.1f} s, {rate:.1f} pages/s")
     if len(runs) == 2 and runs[1].seconds:
         print(f"time ratio {runs[0].name}/{runs[1].name}: {runs[0].seconds / runs[1].seconds:.2f}")
 
 
-def worst(samples: Sequence[Sample], result: Run, count: int) -> None:
-    """The pages with the lowest F1."""
-    scored: list[tuple[DocScore, str]] = [
-        (score_doc(result.predictions[s.id], str(s.row.get("body") or "")), s.id) for s in samples
+def worst(samples: Sequence[Sample], result: Run, count: int, lowercase: bool) -> None:
+    """The scored pages with the lowest F1, with their URL and any rejection reason."""
+    scored: list[tuple[DocScore, Sample]] = [
+        (score_doc(result.predictions[s.id].body, s.truth or "", lowercase), s) for s in samples
     ]
-    print(f"worst {count} ({result.name}):")
-    for s, doc_id in sorted(scored, key=lambda x: (x[0].f1, x[1]))[:count]:
-        print(f"  f1={s.f1:.3f} p={s.precision:.3f} r={s.recall:.3f}  {doc_id}")
+    print(f"worst {min(count, len(scored))} ({result.name}):")
+    for score, s in sorted(scored, key=lambda x: (x[0].f1, x[1].id))[:count]:
+        rejected = result.predictions[s.id].rejected
+        why = f" [rejected: {rejected}]" if rejected else ""
+        scores = f"f1={score.f1:.3f} p={score.precision:.3f} r={score.recall:.3f}"
+        print(f"  {scores}  {s.id}  {s.url}{why}")
+
+
+def write_predictions(path: Path, samples: Sequence[Sample], result: Run) -> None:
+    """One JSON line per page, in truth order: what `score.py` and the analysts read."""
+    with open(path, "w", encoding="utf-8") as out:
+        for s in samples:
+            out.write(json.dumps(result.predictions[s.id].to_json(s.id), ensure_ascii=False))
+            out.write("\n")
+    print(f"predictions: {path} ({len(samples)} pages)")
+
+
+def describe(dataset: Dataset, scored: int) -> None:
+    """What was read: pages, unscored pages, and each skipped truth line (the first few)."""
+    print(f"pages read: {len(dataset.samples)}, scored: {scored}")
+    unscored = len(dataset.samples) - scored
+    if unscored:
+        print(f"pages unscored (no body in truth.jsonl, predictions only): {unscored}")
+    if dataset.skipped:
+        print(f"truth lines skipped: {len(dataset.skipped)}")
+    for reason in dataset.skipped[:SHOWN_SKIPS]:
+        print(f"  {reason}")
+    if len(dataset.skipped) > SHOWN_SKIPS:
+        print(f"  ... and {len(dataset.skipped) - SHOWN_SKIPS} more")
+
+
+def evaluate(options: Options) -> int:
+    """Extract every page, print scores, rates and the worst pages, write predictions; exit code.
+
+    Raises EvaluateError before any work when the dataset or the output directory is missing.
+    """
+    if options.out and not options.out.parent.is_dir():
+        raise EvaluateError(f"no directory {options.out.parent} for {options.out.name}")
+    dataset = load(options.dataset, options.limit)
+    scored = [s for s in dataset.samples if s.truth is not None]
+    describe(dataset, len(scored))
+    if not dataset.samples:
+        print("no page to evaluate")
+        return 1
+    extractors: list[tuple[str, Extractor]] = [("ours", predict)]
+    if options.baseline:
+        extractors.append(("trafilatura", plain_trafilatura))
+    runs = run_interleaved(extractors, dataset.samples)
+    if scored:
+        report(scored, runs, options.lowercase)
+    speed(len(dataset.samples), runs)
+    for result in runs if options.worst and scored else []:
+        worst(scored, result, options.worst, options.lowercase)
+    if options.out:
+        write_predictions(options.out, dataset.samples, runs[0])
+    return 0
+
+
+def count(value: str) -> int:
+    """An argparse type: a whole number, 0 or more."""
+    number = int(value)
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"{value} is negative")
+    return number
+
+
+def add_options(parser: argparse.ArgumentParser) -> None:
+    """The options of an evaluation, defined once for `scrapy evaluate` and this module."""
+    parser.add_argument("--out", metavar="PREDICTIONS.jsonl", default=None,
+                        help="write one JSON line per page: id, body, title, removed")  # fmt: skip
+    parser.add_argument("--worst", type=count, default=0, metavar="N",
+                        help="list the N pages with the lowest F1")  # fmt: skip
+    parser.add_argument("--baseline", action="store_true", help="also run plain trafilatura")
+    parser.add_argument("--limit", type=count, default=None, metavar="N",
+                        help="only the first N pages")  # fmt: skip
+    parser.add_argument("--lowercase", action="store_true", help="fold case before scoring")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("dataset", type=Path)
-    parser.add_argument("--worst", type=int, default=0, metavar="N")
-    parser.add_argument("--baseline", action="store_true", help="also run plain trafilatura")
-    parser.add_argument("--limit", type=int, default=None, metavar="N")
-    parser.add_argument("--cased", action="store_true", help="case-sensitive tokens")
+    add_options(parser)
     parser.add_argument("--ablate", action="store_true", help="measure each text rule")
     parser.add_argument("--ablate-markup", action="store_true", help="measure each markup kind")
     args = parser.parse_args(argv)
-    samples = load(args.dataset, args.limit)
-    if args.ablate or args.ablate_markup:
-        from .ablation import ablate_markup, ablate_text  # evaluation-only code
+    options = Options.from_args(args.dataset, args)
+    try:
+        if args.ablate or args.ablate_markup:
+            return ablate(options, args.ablate, args.ablate_markup)
+        return evaluate(options)
+    except EvaluateError as exc:
+        parser.error(str(exc))  # exits 2, like Scrapy's UsageError
 
-        if args.ablate:
-            ablate_text(samples)
-        if args.ablate_markup:
-            ablate_markup(samples)
-        return 0
-    if args.baseline:
-        runs = run_interleaved(
-            [("ours", extract_text), ("trafilatura", plain_trafilatura)], samples
-        )
-    else:
-        runs = [run("ours", extract_text, samples)]
-    report(samples, runs, args.cased)
-    for result in runs if args.worst else []:
-        worst(samples, result, args.worst)
+
+def ablate(options: Options, text: bool, markup: bool) -> int:
+    """The rule ablations over the scored pages of the dataset."""
+    from .ablation import ablate_markup, ablate_text  # evaluation-only code
+
+    samples = [s for s in load(options.dataset, options.limit).samples if s.truth is not None]
+    if text:
+        ablate_text(samples)
+    if markup:
+        ablate_markup(samples)
     return 0
 
 

@@ -1,4 +1,9 @@
-"""Word 4-shingle precision/recall of extracted text against ground truth, and snippet rates."""
+"""Word 4-shingle precision/recall of extracted text against ground truth, and snippet rates.
+
+The conventions of the usual article-extraction benchmark: case-sensitive Unicode `\\w+`
+tokens, multiset shingles, mean precision over pages with a prediction, mean recall over
+pages with a truth, F1 their harmonic mean.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +18,8 @@ _WORD = re.compile(r"\w+")
 N = 4
 
 
-def tokens(text: str | None, lowercase: bool = True) -> list[str]:
-    """Unicode word tokens, lowercased unless asked otherwise."""
+def tokens(text: str | None, lowercase: bool = False) -> list[str]:
+    """Unicode word tokens, lowercased only when asked."""
     found = _WORD.findall(text or "")
     return [t.lower() for t in found] if lowercase else found
 
@@ -57,7 +62,7 @@ class Summary:
         return 2 * p * r / (p + r) if p + r else 0.0
 
 
-def score_doc(pred: str | None, truth: str | None, lowercase: bool = True) -> DocScore:
+def score_doc(pred: str | None, truth: str | None, lowercase: bool = False) -> DocScore:
     """Multiset shingle overlap; an empty prediction scores P = R = 0 unless truth is empty."""
     p_sh, t_sh = _shingles(tokens(pred, lowercase)), _shingles(tokens(truth, lowercase))
     n_pred, n_truth = sum(p_sh.values()), sum(t_sh.values())
@@ -72,7 +77,7 @@ def score_doc(pred: str | None, truth: str | None, lowercase: bool = True) -> Do
     )
 
 
-def snippet_hits(pred: str, snippets: Iterable[str], lowercase: bool = True) -> tuple[int, int]:
+def snippet_hits(pred: str, snippets: Iterable[str], lowercase: bool = False) -> tuple[int, int]:
     """How many of the snippets occur as contiguous token runs in the prediction, of how many."""
     haystack = f" {' '.join(tokens(pred, lowercase))} "
     needles = [" ".join(tokens(s, lowercase)) for s in snippets]
@@ -87,10 +92,10 @@ def summarize(
 ) -> Summary:
     """Means over pages (pages with an empty truth leave recall's mean), plus snippet shares."""
     with_truth = [s for s in scores if s.has_truth]
-    scored = [s for s in scores if s.has_pred or s.has_truth]
+    predicted = [s for s in scores if s.has_pred]  # an empty prediction has no precision
     return Summary(
         docs=len(scores),
-        precision=sum(s.precision for s in scored) / len(scored) if scored else 0.0,
+        precision=sum(s.precision for s in predicted) / len(predicted) if predicted else 0.0,
         recall=sum(s.recall for s in with_truth) / len(with_truth) if with_truth else 0.0,
         empty=sum(1 for s in scores if not s.has_pred),
         found=with_hits[0] / with_hits[1] if with_hits[1] else None,

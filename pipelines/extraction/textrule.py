@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import re._constants as sre  # the parsed form of a pattern, to find the literals it needs
+import re._parser as sre_parse
 from dataclasses import dataclass
 
 __all__ = ["TextRule", "rule"]
@@ -14,16 +16,23 @@ class TextRule:
 
     `parts` is the same pattern split into its anchored (``^``) and free alternatives: a
     pattern mixing both cannot be scanned for its first characters, and runs much slower.
+    `needs` holds, per part, strings one of which every match contains (None: no such set):
+    most blocks contain none, and a substring test is far cheaper than a regex scan.
     """
 
     kind: str
     pattern: re.Pattern[str]
     max_words: int
     parts: tuple[re.Pattern[str], ...]
+    needs: tuple[tuple[str, ...] | None, ...]
 
     def count(self, text: str) -> int:
         """How many times the rule's phrases occur in the (lowercase) text."""
-        return sum(1 for part in self.parts for _ in part.finditer(text))
+        total = 0
+        for part, needs in zip(self.parts, self.needs, strict=True):
+            if needs is None or any(needed in text for needed in needs):
+                total += len(part.findall(text))
+        return total
 
 
 def rule(kind: str, max_words: int, pattern: str) -> TextRule:
@@ -33,7 +42,41 @@ def rule(kind: str, max_words: int, pattern: str) -> TextRule:
     anchored = [a for a in alternatives if a.startswith("^")]
     free = [a for a in alternatives if not a.startswith("^")]
     parts = tuple(re.compile("|".join(group)) for group in (anchored, free) if group)
-    return TextRule(kind, re.compile(pattern), max_words, parts)
+    needs = tuple(_needed_strings(sre_parse.parse(part.pattern)) for part in parts)
+    return TextRule(kind, re.compile(pattern), max_words, parts, needs)
+
+
+def _needed_strings(items: sre_parse.SubPattern | list) -> tuple[str, ...] | None:
+    """Strings one of which every match of the parsed pattern contains, or None.
+
+    Of the candidates a sequence offers (a run of literals, a group, a branch whose every
+    alternative needs something, a repeat of at least one) the one whose shortest string is
+    longest wins: it is the most selective.
+    """
+    best: tuple[str, ...] | None = None
+    run: list[str] = []
+
+    def consider(found: tuple[str, ...] | None) -> None:
+        nonlocal best
+        if found and (best is None or min(map(len, found)) > min(map(len, best))):
+            best = found
+
+    for op, value in [*items, (None, None)]:  # the sentinel flushes the last run
+        if op is sre.LITERAL:
+            run.append(chr(value))
+            continue
+        if run:
+            consider(("".join(run),))
+            run = []
+        if op is sre.SUBPATTERN:
+            consider(_needed_strings(value[3]))
+        elif op is sre.BRANCH:
+            branches = [_needed_strings(branch) for branch in value[1]]
+            if all(branches):
+                consider(tuple(sorted({s for found in branches if found for s in found})))
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT) and value[0] >= 1:
+            consider(_needed_strings(value[2]))
+    return best
 
 
 def _alternatives(pattern: str) -> list[str]:

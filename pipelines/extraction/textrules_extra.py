@@ -150,6 +150,40 @@ EXTRA_RULES: tuple[TextRule, ...] = (
         r"conditions|terms of (use|service)|copyright|search\W*|home|skip to (main )?content"
         r"|next article|previous article|jump to (the )?(list|recipe)|blog index)\W*$",
     ),
+    # Commerce that blogs and trade sites place in the body: discount codes, sponsor slots.
+    rule(
+        "ad",
+        60,
+        r"\buse (the |promo |coupon |discount )*code:? [a-z0-9]{4,}\b"
+        r"|\bwith code:? [a-z0-9]{4,}\W*$"
+        r"|\bget [$€£]?\d+%? off\b|\bup to \d+% off\b|\bterms apply\b"
+        r"|\bget started with (one of )?our (plans|free trial)\b|\(sponsored\)"
+        r"|\b(explore|view) (our )?sponsorship (opportunities|options)\b"
+        r"|\bwant to advertise (in|with|on)\b|\badvertis(e|ing) with us\b",
+    ),
+    rule(
+        "disclaimer",
+        80,
+        r"\bwe may (be compensated|earn (a )?(commission|compensation))\b"
+        r"|\b(from|of) our advertising partners\b",
+    ),
+    # The consent small print under a sign-up form.
+    rule(
+        "newsletter",
+        80,
+        r"\bby (entering|submitting|providing) your (e-?mail|phone)|\bagree to receive\b"
+        r"|\bagree to our (terms|privacy)|\bmessage and data rates may apply\b"
+        r"|\bmay contact me\b|\bterms of submitting this form\b|^get the latest (news|updates)\b"
+        r"|^by (continuing|signing up|subscribing|registering),? you agree\b",
+    ),
+    rule(
+        "appeal",
+        60,
+        r"\bif you (liked|enjoyed) (this|the) (article|post|piece|story)\b"
+        r"|\bconsider (a |making a )?(one-off |one-time |small |regular )?(donation|contribution)\b"
+        r"|\bbecoming a (regular|monthly|paying) (supporter|patron|member)\b",
+    ),
+    rule("related", 15, r"\byou (may|might) (also )?be interested in\b"),
     rule(
         "cookie",
         60,
