@@ -438,3 +438,42 @@ def test_removed_kinds_come_from_the_documented_vocabulary() -> None:
     for item in rec.removed:
         assert item.kind in REMOVED_KINDS, f"undocumented kind {item.kind}"
         assert item.text and len(item.text) <= 500
+
+
+# --- standfirst ---------------------------------------------------------------------------
+
+STANDFIRST = (
+    "Three winters of detours have split a neighbourhood; the repair costs less than the bus."
+)
+
+
+def _with_description(html: str) -> str:
+    return html.replace("</head>", f"<meta name='description' content='{STANDFIRST}'></head>")
+
+
+def test_standfirst_shown_above_the_body_leads_the_text() -> None:
+    page = _with_description(page_html(BODY, before=f"<p class='dek'>{STANDFIRST}</p>"))
+    rec = record(page)
+    assert rec.description == STANDFIRST
+    assert rec.text.split("\n\n")[:2] == [STANDFIRST, BODY[0]]
+
+
+def test_standfirst_outside_the_article_container_is_restored() -> None:
+    page = _with_description(page_html(BODY)).replace(
+        "<main>",
+        f"<main><div class='hero'><h1>x</h1><div class='hero__dek'>{STANDFIRST}</div></div>",
+    )
+    assert record(page).text.split("\n\n")[0] == STANDFIRST
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        "",  # only in the metadata: readers never see it
+        f"<figure><img src='a.jpg'><figcaption>{STANDFIRST}</figcaption></figure>",
+    ],
+)
+def test_description_not_shown_as_a_standfirst_stays_out(where: str) -> None:
+    rec = record(_with_description(page_html(BODY, before=where)))
+    assert STANDFIRST not in rec.text
+    assert rec.text.split("\n\n")[0] == BODY[0]

@@ -24,6 +24,10 @@ class Ledger(Publisher):
     tz = timezone(timedelta(hours=-5))
     per_page = 10
 
+    def shown_standfirst(self, meta: PageMeta) -> str:
+        """The article template prints the standfirst under the headline."""
+        return meta.standfirst
+
     def article_path(self, kind: str, n: int, slug: str, published: datetime) -> str:
         """`/opinion/2026/03/14/slug-40012`; news and sport use their own prefixes."""
         prefix = SECTIONS.get(kind, SECTIONS["opinion"])[1]

@@ -67,6 +67,10 @@ class Publisher(ABC):
         """The standfirst the page shows (empty when the template has none)."""
         return meta.standfirst
 
+    def shown_standfirst(self, meta: PageMeta) -> str:
+        """The standfirst printed above the body of the article page (part of its text)."""
+        return ""
+
     def modified_at(self, meta: PageMeta) -> datetime | None:
         """The modification time the page shows, if any."""
         return meta.modified or meta.published

@@ -88,7 +88,7 @@ def truth_record(pub: Publisher, meta: PageMeta, article: Article | None) -> dic
     if article is None:
         return record
     modified = pub.modified_at(meta)
-    body = article.body()
+    body = "\n\n".join(filter(None, (pub.shown_standfirst(meta), article.body())))
     record.update(
         title=meta.headline,
         description=pub.description(meta),

@@ -24,6 +24,7 @@ from .markup import strip_markup
 from .metadata import Metadata, read_metadata
 from .notfound import is_not_found
 from .page import ExtractRules, Page, Rejection, compiled_patterns, compiled_selectors
+from .standfirst import restore_standfirst
 from .textfilter import GENERIC_RULES, TextRule, filter_blocks, is_paywall_notice
 from .widgets import strip_widgets
 
@@ -81,7 +82,7 @@ def draft_blocks(page: Page, rules: ExtractRules) -> Draft | Rejection:
     main = _main_blocks(tree, page.url)
     blocks = check_against_article_body(main, meta.article_body)
     if blocks == main:  # the page's own text, not the articleBody that replaced it
-        blocks = fill_gaps(tree, blocks)
+        blocks = restore_standfirst(tree, fill_gaps(tree, blocks), meta.description)
     blocks, edges = trim_edges(blocks, meta)
     return Draft(meta, blocks, [*removed, *edges])
 
