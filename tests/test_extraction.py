@@ -477,3 +477,32 @@ def test_description_not_shown_as_a_standfirst_stays_out(where: str) -> None:
     rec = record(_with_description(page_html(BODY, before=where)))
     assert STANDFIRST not in rec.text
     assert rec.text.split("\n\n")[0] == BODY[0]
+
+
+# --- main text ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("fast_paragraphs", "full_runs"), [(5, False), (1, True)])
+def test_full_cascade_runs_only_when_fast_mode_misses_the_body(
+    monkeypatch: pytest.MonkeyPatch, fast_paragraphs: int, full_runs: bool
+) -> None:
+    import trafilatura
+
+    from pipelines.extraction import core
+
+    calls: list[bool] = []
+    real = trafilatura.bare_extraction
+
+    def spy(tree: object, **kwargs: object) -> object:
+        calls.append(bool(kwargs["fast"]))
+        document = real(tree, **kwargs)
+        if kwargs["fast"]:  # a fast result that found only part of the body
+            body = document.body
+            for p in list(body)[fast_paragraphs:]:
+                body.remove(p)
+        return document
+
+    monkeypatch.setattr(core.trafilatura, "bare_extraction", spy)
+    rec = record(page_html(BODY))
+    assert calls == ([True, False] if full_runs else [True])
+    assert rec.text.split("\n\n") == BODY
