@@ -482,7 +482,10 @@ def test_description_not_shown_as_a_standfirst_stays_out(where: str) -> None:
 # --- main text ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("fast_paragraphs", "full_runs"), [(5, False), (1, True)])
+LONG_BODY = [*BODY, *(f"Looking back, {p[0].lower()}{p[1:]}" for p in BODY)]
+
+
+@pytest.mark.parametrize(("fast_paragraphs", "full_runs"), [(10, False), (3, True)])
 def test_full_cascade_runs_only_when_fast_mode_misses_the_body(
     monkeypatch: pytest.MonkeyPatch, fast_paragraphs: int, full_runs: bool
 ) -> None:
@@ -503,6 +506,26 @@ def test_full_cascade_runs_only_when_fast_mode_misses_the_body(
         return document
 
     monkeypatch.setattr(core.trafilatura, "bare_extraction", spy)
-    rec = record(page_html(BODY))
+    rec = record(page_html(LONG_BODY))
     assert calls == ([True, False] if full_runs else [True])
-    assert rec.text.split("\n\n") == BODY
+    assert rec.text.split("\n\n") == LONG_BODY
+
+
+def test_full_cascade_runs_on_pages_without_paragraph_markup(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import trafilatura
+
+    from pipelines.extraction import core
+
+    calls: list[bool] = []
+    real = trafilatura.bare_extraction
+
+    def spy(tree: object, **kwargs: object) -> object:
+        calls.append(bool(kwargs["fast"]))
+        return real(tree, **kwargs)
+
+    monkeypatch.setattr(core.trafilatura, "bare_extraction", spy)
+    legacy = page_html(BODY).replace("<p>", "").replace("</p>", "<br><br>")
+    record(legacy)
+    assert calls == [False]
