@@ -529,3 +529,66 @@ def test_full_cascade_runs_on_pages_without_paragraph_markup(
     legacy = page_html(BODY).replace("<p>", "").replace("</p>", "<br><br>")
     record(legacy)
     assert calls == [False]
+
+
+# --- dates --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("March 6, 2026, 14:03", datetime(2026, 3, 6, 14, 3, tzinfo=UTC)),
+        ("Sept 3, 2025", datetime(2025, 9, 3, tzinfo=UTC)),
+        ("6 March 2026", datetime(2026, 3, 6, tzinfo=UTC)),
+        ("March 6, 2026 at 2:03 pm", datetime(2026, 3, 6, 14, 3, tzinfo=UTC)),
+        ("9 марта 2026 г., 16:36", datetime(2026, 3, 9, 16, 36, tzinfo=UTC)),
+        ("12.03.2026 11:40", datetime(2026, 3, 12, 11, 40, tzinfo=UTC)),
+        ("2026-03-12T11:40:00+0100", datetime(2026, 3, 12, 10, 40, tzinfo=UTC)),
+        ("Thu, 09/25/2025 - 11:38", datetime(2025, 9, 25, 11, 38, tzinfo=UTC)),  # dateparser
+        ("February 30, 2026", None),
+        ("the spring of 1066", None),
+    ],
+)
+def test_header_dates_parse_to_utc(text: str, expected: datetime | None) -> None:
+    from pipelines.extraction.dates import parse_date
+
+    assert parse_date(text, languages=["en", "ru"]) == expected
+
+
+# --- language -----------------------------------------------------------------------------
+
+GERMAN = (
+    "Die alte Fußgängerbrücke über den Kanal ist seit drei Wintern gesperrt, und die Stadt hat "
+    "gelernt, den langen Weg zu gehen, vorbei an der Bäckerei und der stillgelegten Mühle. "
+    "Niemand hat das in einer Sitzung beschlossen. Die Protokolle des Rates zeigen eine "
+    "vorläufige Sperrung, die jeden Herbst verlängert wird, jedes Mal mit denselben Worten."
+)
+RUSSIAN = (
+    "Старый пешеходный мост через канал закрыт уже третью зиму, и город привык ходить в обход, "
+    "мимо пекарни и заброшенной мельницы. Никто не принимал этого решения на заседании. "
+    "В протоколах совета есть только уведомление о временном закрытии, которое продлевают "
+    "каждую осень, всякий раз в одних и тех же осторожных выражениях об инспекциях."
+)
+UKRAINIAN = (
+    "Старий пішохідний міст через канал закритий уже третю зиму, і місто звикло ходити в обхід, "
+    "повз пекарню та покинутий млин. Ніхто не ухвалював цього рішення на засіданні. У "
+    "протоколах ради є лише повідомлення про тимчасове закриття, яке подовжують щоосені."
+)
+
+
+@pytest.mark.parametrize(
+    ("declared", "text", "expected"),
+    [
+        ("en", " ".join(BODY), "en"),
+        ("en", GERMAN, "de"),  # a wrong declaration is overruled by the detector
+        ("ru", RUSSIAN, "ru"),
+        ("ru", UKRAINIAN, "uk"),
+        (None, GERMAN, "de"),
+    ],
+)
+def test_declared_language_is_kept_only_when_the_text_agrees(
+    declared: str | None, text: str, expected: str
+) -> None:
+    from pipelines.extraction.language import decide_language
+
+    assert decide_language(declared, None, text) == expected

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from tld import get_fld
@@ -37,7 +38,11 @@ def normalize_url(url: str) -> str:
 
 def registered_domain(url: str) -> str:
     """The registrable domain of a URL (example.co.uk); the last two labels for unknown TLDs."""
-    host = (urlsplit(url).hostname or "").rstrip(".")
+    return _registered_host((urlsplit(url).hostname or "").rstrip("."))
+
+
+@lru_cache(maxsize=4096)  # a crawl sees few hosts, and the suffix lookup is slow on odd ones
+def _registered_host(host: str) -> str:
     try:
         found = get_fld(host, fix_protocol=True, fail_silently=True)
     except Exception:  # tld raises its own types on odd hosts; the fallback below is fine

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from crawler.schema import Removed
 
+from .textrule import Screen
 from .textrules import GENERIC_RULES, TextRule
 
 __all__ = ["GENERIC_RULES", "TextRule", "filter_blocks", "is_paywall_notice", "kind_of_text"]
@@ -155,11 +156,26 @@ def _generic_kind(block: str, rules: Sequence[TextRule]) -> str | None:
     """The kind whose phrases dominate the block: short, or dense with that kind's phrases."""
     block = _QUOTED.sub(" ", block.lower())
     words = len(_WORD.findall(block))
+    present = _screen(rules).present(block)
     hits: Counter[str] = Counter()
     for rule in rules:
         if words <= rule.max_words:
-            hits[rule.kind] += rule.count(block)
+            hits[rule.kind] += rule.count(block, present)
     total = sum(hits.values())
     if total and (words <= _SHORT or total * _WORDS_PER_HIT >= words):
         return hits.most_common(1)[0][0]
     return None
+
+
+_SCREENS: dict[int, tuple[Sequence[TextRule], Screen]] = {}
+
+
+def _screen(rules: Sequence[TextRule]) -> Screen:
+    """The screen of a rule set, built once (keyed by identity: hashing 60 rules per block
+    would cost more than the screen saves)."""
+    found = _SCREENS.get(id(rules))
+    if found is None or found[0] is not rules:
+        if len(_SCREENS) > 32:
+            _SCREENS.clear()
+        found = _SCREENS[id(rules)] = (rules, Screen(rules))
+    return found[1]

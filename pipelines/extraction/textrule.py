@@ -5,9 +5,13 @@ from __future__ import annotations
 import re
 import re._constants as sre  # the parsed form of a pattern, to find the literals it needs
 import re._parser as sre_parse
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
-__all__ = ["TextRule", "rule"]
+import ahocorasick
+
+__all__ = ["Screen", "TextRule", "rule"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,13 +30,38 @@ class TextRule:
     parts: tuple[re.Pattern[str], ...]
     needs: tuple[tuple[str, ...] | None, ...]
 
-    def count(self, text: str) -> int:
-        """How many times the rule's phrases occur in the (lowercase) text."""
+    def count(self, text: str, present: AbstractSet[str] | None = None) -> int:
+        """How many times the rule's phrases occur in the (lowercase) text.
+
+        `present`, when given, holds every needed string of the rule that the text contains
+        (found for all rules at once by a `Screen`).
+        """
         total = 0
         for part, needs in zip(self.parts, self.needs, strict=True):
-            if needs is None or any(needed in text for needed in needs):
+            if needs is None or (
+                any(map(text.__contains__, needs))
+                if present is None
+                else not present.isdisjoint(needs)
+            ):
                 total += len(part.findall(text))
         return total
+
+
+class Screen:
+    """The needed strings of many rules in one automaton: one pass over a text finds them all."""
+
+    def __init__(self, rules: Sequence[TextRule]) -> None:
+        self._automaton = ahocorasick.Automaton()
+        for needed in {n for r in rules for needs in r.needs if needs for n in needs}:
+            self._automaton.add_word(needed, needed)
+        if len(self._automaton):
+            self._automaton.make_automaton()
+
+    def present(self, text: str) -> set[str]:
+        """The needed strings the text contains, overlapping ones included."""
+        if not len(self._automaton):
+            return set()
+        return {needed for _, needed in self._automaton.iter(text)}
 
 
 def rule(kind: str, max_words: int, pattern: str) -> TextRule:
