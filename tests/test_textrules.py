@@ -83,6 +83,11 @@ BODY = (
         ),
         ("If you liked this article, please consider a one-off donation.", "appeal"),
         ("You may also be interested in:", "related"),
+        ("Fehler gefunden? Jetzt melden.", "share"),
+        ("Auch interessant", "related"),
+        ("Читайте также", "related"),
+        ("Article content", "navigation"),
+        ("Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod.", "placeholder"),
     ],
 )
 def test_promotions_and_consent_lines_are_removed(block: str, kind: str) -> None:

@@ -20,10 +20,11 @@ __all__ = [
 ]
 
 # The vocabulary of `Removed.kind`: what a stripped block was. "profile" marks a site rule's
-# selector or pattern; "byline" a headline, byline or date line repeated at the body's edges.
+# selector or pattern; "byline" a headline, byline or date line repeated at the body's edges;
+# "placeholder" a template's dummy text (lorem ipsum) left on a live page.
 REMOVED_KINDS = (
     "appeal", "newsletter", "paywall", "disclaimer", "credit", "related", "share", "comments",
-    "cookie", "navigation", "ad", "profile", "byline",
+    "cookie", "navigation", "ad", "profile", "byline", "placeholder",
 )  # fmt: skip
 
 

@@ -184,6 +184,23 @@ EXTRA_RULES: tuple[TextRule, ...] = (
         r"|\bbecoming a (regular|monthly|paying) (supporter|patron|member)\b",
     ),
     rule("related", 15, r"\byou (may|might) (also )?be interested in\b"),
+    rule("placeholder", 500, r"^lorem ipsum dolor sit amet\b"),
+    # Labels and prompts of German, French, Spanish and Russian templates.
+    rule(
+        "related",
+        6,
+        r"^(auch interessant|das könnte sie auch interessieren|weitere artikel|meistgelesen"
+        r"|lire la suite|sur le même sujet|te puede interesar|lee también|leer más"
+        r"|читайте также|по теме|ещё по теме|еще по теме)\W*$",
+    ),
+    rule(
+        "share",
+        20,
+        r"^fehler gefunden\b|\bjetzt melden\W*$|^folgst du schon\b|\bwhatsapp-kanal\b"
+        r"|^(folgen sie|folge) (uns|\w+) (auf|bei)\b|^suivez-nous\b|^síguenos\b"
+        r"|^подписывайтесь на (наш|нас)",
+    ),
+    rule("navigation", 3, r"^(article content|story continues below|advertisement content)\W*$"),
     rule(
         "cookie",
         60,
