@@ -156,7 +156,10 @@ def _generic_kind(block: str, rules: Sequence[TextRule]) -> str | None:
     """The kind whose phrases dominate the block: short, or dense with that kind's phrases."""
     block = _QUOTED.sub(" ", block.lower())
     words = len(_WORD.findall(block))
-    present = _screen(rules).present(block)
+    screen = _screen(rules)
+    present = screen.present(block)
+    if not present and words > screen.unscreened_words:
+        return None  # most body paragraphs: no rule can match
     hits: Counter[str] = Counter()
     for rule in rules:
         if words <= rule.max_words:

@@ -51,6 +51,8 @@ class Screen:
     """The needed strings of many rules in one automaton: one pass over a text finds them all."""
 
     def __init__(self, rules: Sequence[TextRule]) -> None:
+        # rules with a part that needs no particular string must be run on any short block
+        self.unscreened_words = max((r.max_words for r in rules if None in r.needs), default=-1)
         self._automaton = ahocorasick.Automaton()
         for needed in {n for r in rules for needs in r.needs if needs for n in needs}:
             self._automaton.add_word(needed, needed)
