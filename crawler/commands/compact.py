@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
+from crawler.commands import add_dataset_option, dataset_root
 from crawler.progress import Progress, terminal
 from pipelines.compaction import compact_site
 from pipelines.locking import DatasetBusy
@@ -27,15 +27,14 @@ class Command(ScrapyCommand):
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
-        parser.add_argument("-o", "--output", default=None, metavar="DIR",
-                            help="dataset root (default: PARQUET_DIR)")  # fmt: skip
+        add_dataset_option(parser)
         parser.add_argument("--site", default="all", help="site name, or all (default)")
         parser.add_argument("--latest-only", action="store_true",
                             help="keep only the latest revision of each article")  # fmt: skip
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
-        root = Path(opts.output or self.settings["PARQUET_DIR"])
+        root = dataset_root(opts, self.settings)
         sites = sorted(p.name.removeprefix("site=") for p in (root / "articles").glob("site=*"))
         if opts.site != "all":
             if opts.site not in sites:

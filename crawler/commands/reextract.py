@@ -11,6 +11,7 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from scrapy.settings import BaseSettings
 
+from crawler.commands import add_dataset_option, dataset_root
 from crawler.profile import load_profiles
 from crawler.progress import Progress, terminal
 from crawler.raw import RawArchive
@@ -47,15 +48,14 @@ class Command(ScrapyCommand):
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
-        parser.add_argument("-o", "--output", default=None, metavar="DIR",
-                            help="dataset root (default: PARQUET_DIR)")  # fmt: skip
+        add_dataset_option(parser)
         parser.add_argument("--site", default="all", help="site name, or all (default)")
         parser.add_argument("--dry-run", action="store_true",
                             help="report what would change; write nothing")  # fmt: skip
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
-        root = Path(opts.output or self.settings["PARQUET_DIR"])
+        root = dataset_root(opts, self.settings)
         archive = RawArchive(root)
         sites = archive.sites()
         if opts.site != "all":

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from scrapy.commands import ScrapyCommand
 
+from crawler.commands import add_dataset_option, dataset_root
 from crawler.report import write_report
 
 __all__ = ["Command"]
@@ -24,8 +24,7 @@ class Command(ScrapyCommand):
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
-        parser.add_argument("-o", "--output", default=None, metavar="DIR",
-                            help="dataset root (default: PARQUET_DIR)")  # fmt: skip
+        add_dataset_option(parser)
         parser.add_argument("--out", default=None, metavar="FILE",
                             help="report file (default: DIR/report.html)")  # fmt: skip
         parser.add_argument("--runs", type=int, default=20, metavar="N",
@@ -33,7 +32,7 @@ class Command(ScrapyCommand):
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
-        root = Path(opts.output or self.settings["PARQUET_DIR"])
+        root = dataset_root(opts, self.settings)
         if not (root / "articles").is_dir() and not (root / "runs").is_dir():
             print(f"no dataset under {root}")
             self.exitcode = 1

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from scrapy.commands import ScrapyCommand
 
+from crawler.commands import add_dataset_option, dataset_root
 from crawler.manifest import read_manifests
 
 __all__ = ["Command", "format_runs"]
@@ -55,12 +56,11 @@ class Command(ScrapyCommand):
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
-        parser.add_argument("-o", "--output", default=None, metavar="DIR",
-                            help="dataset root (default: PARQUET_DIR)")  # fmt: skip
+        add_dataset_option(parser)
         parser.add_argument("-n", type=int, default=20, help="how many runs (default: 20)")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
-        root = opts.output or self.settings["PARQUET_DIR"]
+        root = dataset_root(opts, self.settings)
         runs = read_manifests(root)[-opts.n :]
         print(format_runs(runs) if runs else f"no runs recorded under {root}/runs")
