@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from scrapy import Request
 from scrapy.http import HtmlResponse, XmlResponse
+from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.test import get_crawler
 
 from crawler.items import PageItem
-from crawler.spiders.opinion import OpinionSpider
+from crawler.spiders.opinion import OpinionSpider, listing_links
 
 PROFILE = """
 name = "mini"
@@ -66,6 +67,32 @@ def test_listing_follows_articles_and_bounded_pagination(spider: OpinionSpider):
         "http://www.mini.test/opinion/first-take-1",
         "http://www.mini.test/opinion/?page=2",
     ]
+
+
+def test_a_listing_seen_again_yields_nothing_new(spider: OpinionSpider):
+    url = "http://www.mini.test/opinion/"
+    spider.listing_pages["mini"].add(url)
+    response = HtmlResponse(url, body=LISTING, request=request_for(spider, url))
+    assert len(list(spider.parse_listing(response))) == 2
+    assert list(spider.parse_listing(response)) == []
+    assert spider.routed_listings == {f"{url}?page={n}" for n in (2, 3, 4)}
+
+
+LINKS = """<html><head><base href="http://x.test/base/"></head><body><div class="list">
+<a href=" rel/a-1 ">a</a><a href="/doc.pdf">pdf</a><a href="/doc.PDF?next=/y">pdf</a>
+<a href="/f/a.tar.gz">tgz</a><a href="mailto:me@x.test">m</a><a href="javascript:void(0)">js</a>
+<a href="http://[bad">bad</a><a href="/café?q=é">utf-8</a><a href="rel/a-1">again</a>
+<map><area href="/area-2"></map><a href="/x.html#frag">x</a><a href="?page=2">2</a></div>
+<a href="/outside-3">out</a></body></html>""".encode()
+
+
+@pytest.mark.parametrize("areas", [(), (".list",), ("div.list", "map")])
+def test_listing_links_are_what_scrapys_link_extractor_finds(areas: tuple[str, ...]):
+    response = HtmlResponse("http://x.test/opinion/", body=LINKS, encoding="utf-8")
+    expected = [
+        link.url for link in LinkExtractor(restrict_css=areas, unique=True).extract_links(response)
+    ]
+    assert listing_links(response, areas) == expected
 
 
 def test_sitemap_and_feed_yield_only_articles(spider: OpinionSpider):
