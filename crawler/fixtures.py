@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from crawler.schema import ArticleRecord
-from pipelines.extraction import ExtractRules, Page, Rejection, extract
+from pipelines.extraction import ExtractRules, Page, Rejection, extract, scoring
 
 __all__ = [
     "MIN_F1",
@@ -34,8 +34,6 @@ __all__ = [
 ]
 
 MIN_F1 = 0.98
-N = 4
-_WORD = re.compile(r"\w+")
 KEYS = {"url", "content_type", "rules", "expect", "text", "reject"}
 KEYS |= {"must_contain", "must_not_contain", "removed_kinds"}
 FIELDS = {f.name for f in dataclasses.fields(ArticleRecord)}  # `expect` may pin any of them
@@ -56,26 +54,20 @@ def case_id(path: Path) -> str:
 
 
 def tokens(text: str) -> list[str]:
-    """Lower-cased Unicode word tokens."""
-    return [t.lower() for t in _WORD.findall(text)]
+    """Lower-cased Unicode word tokens: fixtures ignore case."""
+    return scoring.tokens(text, lowercase=True)
 
 
 def shingles(text: str) -> Counter[tuple[str, ...]]:
-    """The multiset of word 4-grams (the whole text as one gram when shorter)."""
-    toks = tokens(text)
-    if len(toks) < N:
-        return Counter([tuple(toks)]) if toks else Counter()
-    return Counter(tuple(toks[i : i + N]) for i in range(len(toks) - N + 1))
+    """The multiset of the text's lower-cased word 4-grams."""
+    return scoring.shingles(tokens(text))
 
 
 def shingle_prf(pred: str, truth: str) -> tuple[float, float, float]:
-    """Precision, recall and F1 of the predicted text's shingles against the truth's."""
-    p, t = shingles(pred), shingles(truth)
-    shared = sum((p & t).values())
-    precision = shared / sum(p.values()) if p else float(not t)
-    recall = shared / sum(t.values()) if t else float(not p)
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return precision, recall, f1
+    """Precision, recall and F1 of the predicted text's shingles against the truth's: the
+    evaluation metric, case folded."""
+    score = scoring.score_doc(pred, truth, lowercase=True)
+    return score.precision, score.recall, score.f1
 
 
 def contains(text: str, snippet: str) -> bool:
@@ -127,7 +119,7 @@ def _unmatched_blocks(text: str, other: str) -> list[str]:
     found = []
     for block in re.split(r"\n\s*\n|\n", text):
         mine = shingles(block)
-        if len(tokens(block)) < N:
+        if len(tokens(block)) < scoring.N:
             if mine and not contains(other, block):
                 found.append(block)
             continue

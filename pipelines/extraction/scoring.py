@@ -12,7 +12,16 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-__all__ = ["DocScore", "Summary", "score_doc", "snippet_hits", "summarize", "tokens"]
+__all__ = [
+    "DocScore",
+    "N",
+    "Summary",
+    "score_doc",
+    "shingles",
+    "snippet_hits",
+    "summarize",
+    "tokens",
+]
 
 _WORD = re.compile(r"\w+")
 N = 4
@@ -24,7 +33,8 @@ def tokens(text: str | None, lowercase: bool = False) -> list[str]:
     return [t.lower() for t in found] if lowercase else found
 
 
-def _shingles(toks: Sequence[str]) -> Counter[tuple[str, ...]]:
+def shingles(toks: Sequence[str]) -> Counter[tuple[str, ...]]:
+    """The multiset of word 4-grams (the whole text as one gram when shorter)."""
     if len(toks) < N:
         return Counter([tuple(toks)]) if toks else Counter()
     return Counter(tuple(toks[i : i + N]) for i in range(len(toks) - N + 1))
@@ -64,7 +74,7 @@ class Summary:
 
 def score_doc(pred: str | None, truth: str | None, lowercase: bool = False) -> DocScore:
     """Multiset shingle overlap; an empty prediction scores P = R = 0 unless truth is empty."""
-    p_sh, t_sh = _shingles(tokens(pred, lowercase)), _shingles(tokens(truth, lowercase))
+    p_sh, t_sh = shingles(tokens(pred, lowercase)), shingles(tokens(truth, lowercase))
     n_pred, n_truth = sum(p_sh.values()), sum(t_sh.values())
     if not n_pred and not n_truth:
         return DocScore(1.0, 1.0, False, False)
