@@ -14,7 +14,7 @@ from crawler.schema import ArticleRecord, RejectReason, Removed
 from .blocks import text_blocks
 from .canonical import canonical_url
 from .decode import decode, sniff
-from .edges import trim_edges
+from .edges import same_words, trim_edges
 from .evidence import check_against_article_body
 from .gaps import fill_gaps
 from .hashing import content_hash
@@ -106,10 +106,9 @@ def finish(
 
 def _standfirst_words(blocks: Sequence[str], description: str | None) -> int:
     """The words of a first block that repeats the page's description."""
-    if not blocks or not description:
-        return 0
-    first = _WORD.findall(blocks[0].lower())
-    return len(first) if first == _WORD.findall(description.lower()) else 0
+    if blocks and same_words(blocks[0], description):
+        return len(_WORD.findall(blocks[0]))
+    return 0
 
 
 def _main_blocks(tree: HtmlElement, url: str) -> list[str]:

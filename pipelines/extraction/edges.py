@@ -10,7 +10,7 @@ from crawler.schema import Removed
 
 from .metadata import Metadata
 
-__all__ = ["trim_edges"]
+__all__ = ["same_words", "trim_edges"]
 
 _LEAD = 4  # blocks inspected at the start
 _TAIL = 2  # and at the end
@@ -38,7 +38,7 @@ def trim_edges(blocks: Sequence[str], meta: Metadata) -> tuple[list[str], list[R
     removed: list[Removed] = []
     # The standfirst stays in the text (it is the article's first paragraph, and `description`
     # holds it too), but it marks the header: a kicker beside it is a label to drop.
-    standfirst = {i for i in range(_lead(kept)) if _same_words(kept[i], meta.description)}
+    standfirst = {i for i in range(_lead(kept)) if same_words(kept[i], meta.description)}
     marks = [_is_edge(kept[i], meta, lead=True) or i in standfirst for i in range(_lead(kept))]
     lead = [i for i in _with_labels(kept, marks) if i not in standfirst]
     tail_start = max(len(kept) - _TAIL, _lead(kept))
@@ -81,7 +81,7 @@ def _is_edge(block: str, meta: Metadata, lead: bool) -> bool:
     tokens = [t.lower() for t in _WORD.findall(block)]
     if not tokens:
         return False
-    if lead and _same_words(block, meta.title):
+    if lead and same_words(block, meta.title):
         return True
     if len(tokens) > 12:
         return False
@@ -92,7 +92,8 @@ def _is_edge(block: str, meta: Metadata, lead: bool) -> bool:
     return any(c.isdigit() for c in block) and not _DATE_WORDS.sub("", block).strip(" ,.:|/-–—·")
 
 
-def _same_words(block: str, known: str | None) -> bool:
+def same_words(block: str, known: str | None) -> bool:
+    """Whether a block says exactly `known` (a title, a description), case and punctuation aside."""
     return bool(known) and _tokens(block) == _tokens(known)
 
 

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 
 from lxml.html import HtmlElement
 
+from .edges import same_words
+
 __all__ = ["restore_standfirst"]
 
 _WORD = re.compile(r"\w+")
@@ -33,7 +35,7 @@ def restore_standfirst(
         own = " ".join((node.text or "").split())
         if body_start and own.startswith(body_start):
             break  # the body begins: a summary further down is someone else's
-        if own.startswith(wanted) and _words(node.text_content()) == words and _shown(node):
+        if own.startswith(wanted) and same_words(node.text_content(), description) and _shown(node):
             return [str(description).strip(), *blocks]
     return list(blocks)
 
