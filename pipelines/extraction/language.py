@@ -86,13 +86,14 @@ def _reads_as_english(sample: str) -> bool:
 
 def _reads_as_russian(sample: str) -> bool:
     """Cyrillic with the letters only Russian uses among its neighbours, and none of theirs."""
-    letters = [c for c in sample.lower() if c.isalpha()]
+    lowered = sample.lower()
+    letters = [c for c in lowered if c.isalpha()]
     cyrillic = sum("а" <= c <= "я" or c == "ё" for c in letters)
     return (
         len(letters) >= _MIN_CHARS // 2
         and cyrillic >= _RU_SHARE * len(letters)
         and "ы" in sample
-        and not _NOT_RUSSIAN.intersection(sample.lower())
+        and not _NOT_RUSSIAN.intersection(lowered)
     )
 
 
