@@ -24,12 +24,11 @@ from pathlib import Path
 import psutil
 
 from crawler.demo import generate
-from crawler.demo.routes import load_routes, lookup
 from crawler.profile import load_profiles
 from pipelines.extract import rules_for
 from pipelines.extract_pool import ExtractionPool, Result
 from pipelines.extraction import ExtractRules, Page, extract
-from tests.crawling import read_truth
+from tests.benchmarks.throughput import opinion_pages
 
 Sample = tuple[Page, ExtractRules]
 
@@ -43,14 +42,11 @@ def timed_extract(page: Page, rules: ExtractRules) -> tuple[Result, float]:
 
 def demo_samples(site_dir: Path) -> list[Sample]:
     profiles = load_profiles()
-    routes = load_routes(site_dir)
     samples = []
-    for truth in read_truth(site_dir):
-        route = lookup(routes, truth["url"])
-        if truth["kind"] == "opinion" and route is not None:
-            page = Page(url=truth["url"], body=(site_dir / route.file).read_bytes(),
-                        content_type="text/html; charset=utf-8", site=truth["site"])  # fmt: skip
-            samples.append((page, rules_for(profiles[truth["site"]], 10 * 2**20)))
+    for truth, path in opinion_pages(site_dir):
+        page = Page(url=truth["url"], body=path.read_bytes(),
+                    content_type="text/html; charset=utf-8", site=truth["site"])  # fmt: skip
+        samples.append((page, rules_for(profiles[truth["site"]], 10 * 2**20)))
     return samples
 
 

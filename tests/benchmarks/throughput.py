@@ -45,13 +45,14 @@ def plain_trafilatura(page_list: Path) -> None:
             trafilatura.extract(html)
 
 
-def opinion_pages(site_dir: Path) -> list[tuple[str, Path]]:
+def opinion_pages(site_dir: Path) -> list[tuple[dict, Path]]:
+    """The demo site's opinion pages: their truth rows and the files that serve them."""
     routes = load_routes(site_dir)
     pages = []
     for truth in read_truth(site_dir):
         route = lookup(routes, truth["url"])
         if truth["kind"] == "opinion" and route is not None:
-            pages.append((truth["url"], site_dir / route.file))
+            pages.append((truth, site_dir / route.file))
     return pages
 
 
@@ -60,7 +61,7 @@ def run_three(
 ) -> dict:
     """Each mode `repeat` times, interleaved; the fastest run of each is kept."""
     pages = opinion_pages(site_dir)
-    (work / "urls.txt").write_text("\n".join(url for url, _ in pages))
+    (work / "urls.txt").write_text("\n".join(truth["url"] for truth, _ in pages))
     (work / "files.txt").write_text("\n".join(str(path) for _, path in pages))
     env = scrapy_env(proxy)
     results: dict[str, TreeUsage] = {}
