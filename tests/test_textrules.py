@@ -8,7 +8,7 @@ import pytest
 
 from crawler.fixtures import discover, load_case
 from pipelines.extraction.textfilter import filter_blocks
-from pipelines.extraction.textrule import _needed_strings, rule
+from pipelines.extraction.textrule import Screen, _needed_strings, rule
 from pipelines.extraction.textrules import GENERIC_RULES
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -38,6 +38,19 @@ def test_screened_count_equals_a_full_scan_on_every_fixture_block() -> None:
             assert r.count(text) == full, (r.kind, r.pattern.pattern[:60], text[:80])
             hits += full
     assert hits > 100, "the corpus should exercise the rules"
+
+
+def test_the_screen_names_every_rule_that_can_count_a_hit() -> None:
+    screen = Screen(GENERIC_RULES)
+    skipped = 0
+    for text in _corpus():
+        present = screen.present(text)
+        candidates = screen.candidates(present)
+        for r in GENERIC_RULES:
+            if r not in candidates:
+                assert _unscreened(r.parts, text) == 0, (r.pattern.pattern[:60], text[:80])
+                skipped += 1
+    assert skipped > 1000, "most rules should be ruled out on most blocks"
 
 
 @pytest.mark.parametrize(

@@ -48,13 +48,25 @@ class TextRule:
 
 
 class Screen:
-    """The needed strings of many rules in one automaton: one pass over a text finds them all."""
+    """The needed strings of many rules in one automaton: one pass over a text finds them all,
+    and says which rules can match at all."""
 
     def __init__(self, rules: Sequence[TextRule]) -> None:
+        self.rules = tuple(rules)
+        # a tie between kinds goes to the kind whose first rule comes first
+        self.kind_order: dict[str, int] = {}
+        for r in self.rules:
+            self.kind_order.setdefault(r.kind, len(self.kind_order))
         # rules with a part that needs no particular string must be run on any short block
-        self.unscreened_words = max((r.max_words for r in rules if None in r.needs), default=-1)
+        unscreened = [i for i, r in enumerate(self.rules) if None in r.needs]
+        self.unscreened_words = max((self.rules[i].max_words for i in unscreened), default=-1)
+        self._unscreened = frozenset(unscreened)
+        self._by_needed: dict[str, list[int]] = {}
+        for index, r in enumerate(self.rules):
+            for needed in {n for needs in r.needs if needs for n in needs}:
+                self._by_needed.setdefault(needed, []).append(index)
         self._automaton = ahocorasick.Automaton()
-        for needed in {n for r in rules for needs in r.needs if needs for n in needs}:
+        for needed in self._by_needed:
             self._automaton.add_word(needed, needed)
         if len(self._automaton):
             self._automaton.make_automaton()
@@ -64,6 +76,14 @@ class Screen:
         if not len(self._automaton):
             return set()
         return {needed for _, needed in self._automaton.iter(text)}
+
+    def candidates(self, present: AbstractSet[str]) -> list[TextRule]:
+        """The rules that can match a text containing just the `present` needed strings,
+        in rule order: most blocks hold one or two, so the other rules are never run."""
+        indices = set(self._unscreened)
+        for needed in present:
+            indices.update(self._by_needed.get(needed, ()))
+        return [self.rules[i] for i in sorted(indices)]
 
 
 def rule(kind: str, max_words: int, pattern: str) -> TextRule:
