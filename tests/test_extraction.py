@@ -592,3 +592,19 @@ def test_declared_language_is_kept_only_when_the_text_agrees(
     from pipelines.extraction.language import decide_language
 
     assert decide_language(declared, None, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [(" ".join(BODY), "en"), (RUSSIAN, "ru"), (UKRAINIAN, "uk"), (GERMAN, "de")],
+)
+def test_undeclared_plain_english_or_russian_skips_the_detector(
+    monkeypatch: pytest.MonkeyPatch, text: str, expected: str
+) -> None:
+    from pipelines.extraction import language
+
+    calls: list[str] = []
+    detect = language.detect
+    monkeypatch.setattr(language, "detect", lambda t: calls.append(t) or detect(t))
+    assert language.decide_language(None, None, text) == expected
+    assert bool(calls) == (expected not in ("en", "ru"))
