@@ -42,7 +42,8 @@ class ExtractionPool:
         self.max_in_flight = max(1, max_in_flight)
         # forkserver: forking the crawler itself would copy the reactor and its threads.
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["pipelines.extraction"])
+        # Workers fork from the forkserver: what it loaded once, they start with.
+        context.set_forkserver_preload(["pipelines.extraction.warmup"])
         self._pool = ProcessPool(max_workers=workers, max_tasks=max_tasks, context=context)
         self._slots: asyncio.Semaphore | None = None
         self.in_flight = 0

@@ -20,3 +20,10 @@ def hang_on_marker(page: Page, rules: ExtractRules) -> object:
 def reject_all(page: Page, rules: ExtractRules) -> Rejection:
     """Reject every page, without parsing it."""
     return Rejection("no_article", page.url)
+
+
+def language_model_loaded(page: Page, rules: ExtractRules) -> bool:
+    """Whether this worker had the language model before doing anything itself."""
+    from pipelines.extraction.language import _identifier
+
+    return _identifier.cache_info().currsize == 1

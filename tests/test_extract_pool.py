@@ -8,7 +8,7 @@ import time
 from crawler.schema import ArticleRecord
 from pipelines.extract_pool import ExtractionPool
 from pipelines.extraction import ExtractRules, Page, Rejection
-from tests.pool_targets import hang_on_marker
+from tests.pool_targets import hang_on_marker, language_model_loaded
 
 ARTICLE = (
     "<html><head><title>On trees</title></head><body><article><h1>On trees</h1>"
@@ -54,3 +54,14 @@ def test_pages_in_flight_are_bounded():
     assert all(isinstance(r, ArticleRecord) for r in results)
     assert pool.peak_in_flight == 2
     assert pool.in_flight == 0
+
+
+def test_workers_start_warm():
+    """The forkserver loads the lazy parts once; workers (and recycled ones) inherit them."""
+    pool = ExtractionPool(workers=2, timeout=30.0, max_in_flight=4, max_tasks=1,
+                          function=language_model_loaded)  # fmt: skip
+    try:
+        results = asyncio.run(run_all(pool, [page("<p>x</p>", i) for i in range(4)]))
+    finally:
+        pool.close()
+    assert results == [True] * 4
