@@ -12,7 +12,8 @@ from scrapy.linkextractors import LinkExtractor
 from scrapy.utils.test import get_crawler
 
 from crawler.items import PageItem
-from crawler.spiders.opinion import OpinionSpider, listing_links
+from crawler.links import LinkResolver, listing_links
+from crawler.spiders.opinion import OpinionSpider
 
 PROFILE = """
 name = "mini"
@@ -93,6 +94,24 @@ def test_listing_links_are_what_scrapys_link_extractor_finds(areas: tuple[str, .
         link.url for link in LinkExtractor(restrict_css=areas, unique=True).extract_links(response)
     ]
     assert listing_links(response, areas) == expected
+
+
+def test_one_resolver_serves_pages_with_other_bases_and_origins():
+    # The crawl's resolver caches hrefs: a relative href must still resolve against each
+    # page's own base, a root-relative one against each page's own origin.
+    pages = [
+        ("http://x.test/opinion/", LINKS),
+        ("http://x.test/other/deeper/", LINKS.replace(b'<base href="http://x.test/base/">', b"")),
+        ("https://y.test/opinion/", LINKS.replace(b"http://x.test/base/", b"https://y.test/b/")),
+        ("http://x.test/opinion/?page=2", LINKS),
+    ]
+    shared, tiny = LinkResolver(), LinkResolver(max_entries=3)
+    for url, body in pages * 2:
+        response = HtmlResponse(url, body=body, encoding="utf-8")
+        fresh = listing_links(response, (".list",))
+        assert shared.links(response, (".list",)) == fresh
+        assert tiny.links(response, (".list",)) == fresh
+    assert len(tiny._resolved) <= 3
 
 
 def test_sitemap_and_feed_yield_only_articles(spider: OpinionSpider):

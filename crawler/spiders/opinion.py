@@ -6,25 +6,21 @@ from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response, TextResponse
-from scrapy.linkextractors import IGNORED_EXTENSIONS
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
-from scrapy.utils.response import get_base_url
 from scrapy.utils.url import strip_url
 from twisted.python.failure import Failure
-from w3lib.html import strip_html5_whitespace
-from w3lib.url import safe_url_string
 
 from crawler import distributed
 from crawler.discovery import Link, feed_links, sitemap_entries
 from crawler.incremental import Decision, RecrawlPolicy, conditional_headers, parse_refresh
 from crawler.items import PageItem
 from crawler.known import url_key
+from crawler.links import LinkResolver
 from crawler.profile import SiteProfile, load_profiles, select_profiles
 from crawler.runid import new_run_id
 from crawler.schema import RejectReason
@@ -36,8 +32,6 @@ __all__ = ["OpinionSpider"]
 # A 304 answers our conditional re-check of a stored article: nothing changed.
 ARTICLE_STATUSES = [304, *range(400, 600)]
 MAX_SITEMAP_DEPTH = 3
-# Links to files (PDF, images, archives ...) are never articles or listings: Scrapy's list.
-DENIED_EXTENSIONS = tuple(f".{extension}" for extension in IGNORED_EXTENSIONS)
 
 
 class OpinionSpider(scrapy.Spider):
@@ -103,6 +97,7 @@ class OpinionSpider(scrapy.Spider):
         # Pagination may link every listing page from every other: routing each link again
         # (patterns, claims) made parse_listing's cost grow with the square of the pages.
         self.routed_listings: set[str] = set()
+        self.links = LinkResolver()
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         for profile in self.profiles.values():
@@ -164,7 +159,7 @@ class OpinionSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             self.logger.warning("listing %s is not HTML, skipped", response.url)
             return
-        for url in listing_links(response, profile.listing_areas):
+        for url in self.links.links(response, profile.listing_areas):
             if url in self.routed_listings:
                 continue
             if profile.is_article(url):
@@ -244,34 +239,6 @@ class OpinionSpider(scrapy.Spider):
             type(failure.value).__name__,
             failure.getErrorMessage(),
         )
-
-
-def listing_links(response: TextResponse, areas: tuple[str, ...] = ()) -> list[str]:
-    """The http(s) URLs of a page's <a> and <area> links (inside `areas` if given), once each."""
-    # Scrapy's LinkExtractor(restrict_css=areas, unique=True) finds the same URLs at twice the
-    # cost (15% of the reactor's CPU, demo site at N=8000): it also collects anchor texts and
-    # parses every URL again for filters our profile patterns make redundant.
-    roots = [node for css in areas for node in response.css(css)] if areas else [response.selector]
-    base = get_base_url(response)
-    urls: dict[str, None] = {}
-    for root in roots:
-        for href in root.xpath("descendant-or-self::*[self::a or self::area]/@href").getall():
-            try:
-                url = urljoin(base, strip_html5_whitespace(href))
-                url = safe_url_string(url, encoding=response.encoding)
-            except ValueError:
-                continue  # a bogus link, which LinkExtractor skips too
-            if url[:8].lower().startswith(("http://", "https://")) and not _denied_extension(url):
-                urls.setdefault(url, None)
-    return list(urls)
-
-
-def _denied_extension(url: str) -> bool:
-    # Cut query and fragment with two C-level splits first: parsing every URL cost more.
-    head = url.split("#", 1)[0].split("?", 1)[0].lower()
-    return head.endswith(DENIED_EXTENSIONS) and urlsplit(url).path.lower().endswith(
-        DENIED_EXTENSIONS
-    )
 
 
 _IGNORED_REASONS = {

@@ -43,10 +43,11 @@ def timed_extract(page: Page, rules: ExtractRules) -> tuple[Result, float]:
 def demo_samples(site_dir: Path) -> list[Sample]:
     profiles = load_profiles()
     samples = []
-    for truth, path in opinion_pages(site_dir):
-        page = Page(url=truth["url"], body=path.read_bytes(),
-                    content_type="text/html; charset=utf-8", site=truth["site"])  # fmt: skip
-        samples.append((page, rules_for(profiles[truth["site"]], 10 * 2**20)))
+    for demo in opinion_pages(site_dir):
+        site = demo.truth["site"]
+        page = Page(url=demo.truth["url"], body=demo.path.read_bytes(),
+                    content_type=demo.content_type, site=site)  # fmt: skip
+        samples.append((page, rules_for(profiles[site], 10 * 2**20)))
     return samples
 
 

@@ -38,7 +38,7 @@ from tests.crawling import DEMO_SITES, REPO, scrapy_env
 # (path ending, function): the parts of the main thread's work we can act on.
 COMPONENTS = {
     "spider: listing callback": ("crawler/spiders/opinion.py", "parse_listing"),
-    "spider: listing_links()": ("crawler/spiders/opinion.py", "listing_links"),
+    "spider: listing links": ("crawler/links.py", "links"),
     "spider: sitemap callback": ("crawler/spiders/opinion.py", "parse_sitemap"),
     "spider: article callback": ("crawler/spiders/opinion.py", "parse_article"),
     "domain check middleware": ("crawler/middlewares.py", "process_request"),

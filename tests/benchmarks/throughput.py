@@ -10,6 +10,10 @@ process and the rest of its tree; plus the demo server's) and peak RSS of
   2. a naive Scrapy project (trafilatura in the callback, JSON lines out);
   3. our pipeline end to end (scrapy crawl opinion, Parquet out);
 then the ratios 3/1 and 3/2, our peak RSS at N and 4N, dataset sizes, and load() timings.
+Two floor rows show what bounds ours: Scrapy fetching the same article URLs and doing
+nothing with them (the crawl's least cost), and our extract() over the page files in one
+process (the extraction's cost without a crawl). Their CPU per page, summed, gives the
+most pages per second any design of ours could reach on this machine's cores.
 With `--repeat K` the three run K times, interleaved, and the fastest of each counts: other
 load on the machine (the `others` column) only ever slows a run down.
 """
@@ -18,9 +22,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
@@ -35,34 +41,73 @@ LOCAL_CRAWL = [*FAST_LOCAL, "-s", "LOG_LEVEL=WARNING", "-s", "CONCURRENT_REQUEST
                "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16"]  # fmt: skip
 
 
-def plain_trafilatura(page_list: Path) -> None:
-    """Mode 1, run in its own process: extract every listed page file, one after another."""
-    import trafilatura
+@dataclass(frozen=True)
+class OpinionPage:
+    """One opinion page of the demo site: its truth row, file and served Content-Type."""
 
-    for path in page_list.read_text().split("\n"):
-        if path:
-            html = Path(path).read_bytes().decode("utf-8", errors="replace")
-            trafilatura.extract(html)
+    truth: dict
+    path: Path
+    content_type: str
 
 
-def opinion_pages(site_dir: Path) -> list[tuple[dict, Path]]:
-    """The demo site's opinion pages: their truth rows and the files that serve them."""
+def opinion_pages(site_dir: Path) -> list[OpinionPage]:
+    """The demo site's opinion pages, in truth order."""
     routes = load_routes(site_dir)
     pages = []
     for truth in read_truth(site_dir):
         route = lookup(routes, truth["url"])
         if truth["kind"] == "opinion" and route is not None:
-            pages.append((truth, site_dir / route.file))
+            pages.append(OpinionPage(truth, site_dir / route.file, route.content_type))
     return pages
 
 
-def run_three(
+def write_page_list(pages: list[OpinionPage], path: Path) -> None:
+    """One line per page: URL, site, Content-Type and file, tab-separated."""
+    rows = (f"{p.truth['url']}\t{p.truth['site']}\t{p.content_type}\t{p.path}" for p in pages)
+    path.write_text("\n".join(rows), encoding="utf-8")
+
+
+def read_page_list(path: Path) -> list[list[str]]:
+    return [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def plain_trafilatura(page_list: Path) -> None:
+    """Mode 1, run in its own process: extract every listed page file, one after another."""
+    import trafilatura
+
+    for _, _, _, path in read_page_list(page_list):
+        html = Path(path).read_bytes().decode("utf-8", errors="replace")
+        trafilatura.extract(html)
+
+
+def our_extraction(page_list: Path) -> None:
+    """Floor mode, in its own process: our extract() on every listed page file, no crawl."""
+    from crawler.profile import load_profiles
+    from pipelines.extract import rules_for
+    from pipelines.extraction import Page, extract
+
+    profiles = load_profiles()
+    for url, site, content_type, path in read_page_list(page_list):
+        page = Page(url=url, body=Path(path).read_bytes(), content_type=content_type, site=site)
+        extract(page, rules_for(profiles[site], 10 * 2**20))
+
+
+NAMES = {
+    "plain": "1 plain trafilatura",
+    "naive": "2 naive Scrapy",
+    "ours": "3 our pipeline",
+    "fetch": "floor: Scrapy fetch",
+    "extract": "floor: our extract()",
+}
+
+
+def run_modes(
     site_dir: Path, work: Path, proxy: str, modes: tuple[str, ...], repeat: int = 1
 ) -> dict:
     """Each mode `repeat` times, interleaved; the fastest run of each is kept."""
     pages = opinion_pages(site_dir)
-    (work / "urls.txt").write_text("\n".join(truth["url"] for truth, _ in pages))
-    (work / "files.txt").write_text("\n".join(str(path) for _, path in pages))
+    (work / "urls.txt").write_text("\n".join(page.truth["url"] for page in pages))
+    write_page_list(pages, work / "pages.tsv")
     env = scrapy_env(proxy)
     results: dict[str, TreeUsage] = {}
     for run in range(repeat):
@@ -70,20 +115,23 @@ def run_three(
             usage = run_measured(*command(mode, work, run), env)
             if mode not in results or usage.seconds < results[mode].seconds:
                 results[mode] = usage
-    return {"pages": len(pages), "bytes": sum(p.stat().st_size for _, p in pages), **results}
+    return {"pages": len(pages), "bytes": sum(p.path.stat().st_size for p in pages), **results}
 
 
 def command(mode: str, work: Path, run: int) -> tuple[list[str], Path]:
     """The command line of a mode and its working directory; each run writes afresh."""
     # A second crawl into the same dataset would skip the stored articles (incremental).
     suffix = f"-{run}" if run else ""
-    if mode == "plain":
-        return [sys.executable, "-m", "tests.benchmarks.throughput", "--plain",
-                str(work / "files.txt")], REPO  # fmt: skip
+    if mode in ("plain", "extract"):
+        return [sys.executable, "-m", "tests.benchmarks.throughput", f"--{mode}",
+                str(work / "pages.tsv")], REPO  # fmt: skip
     if mode == "naive":
         return [sys.executable, "-m", "scrapy", "runspider", str(HERE / "naive_spider.py"),
                 "-a", f"urls={work / 'urls.txt'}", "-O", str(work / f"naive{suffix}.jsonl"),
                 *LOCAL_CRAWL], work  # fmt: skip
+    if mode == "fetch":
+        return [sys.executable, "-m", "scrapy", "runspider", str(HERE / "fetch_spider.py"),
+                "-a", f"urls={work / 'urls.txt'}", *LOCAL_CRAWL], work  # fmt: skip
     return [sys.executable, "-m", "scrapy", "crawl", "opinion", "-a", f"site={DEMO_SITES}",
             "-s", f"PARQUET_DIR={work / f'out{suffix}'}", *LOCAL_CRAWL], REPO  # fmt: skip
 
@@ -133,8 +181,7 @@ def report(n: int, repeat: int, small: dict, large: dict, out: Path) -> None:
           f" (fastest of {repeat} runs each)")  # fmt: skip
     print(f"{'':<22}{'pages/s':>9}{'CPU s':>8}{'main':>8}{'pool':>8}{'server':>8}"
           f"{'others':>8}{'peak RSS MB':>13}")  # fmt: skip
-    names = {"plain": "1 plain trafilatura", "naive": "2 naive Scrapy", "ours": "3 our pipeline"}
-    for mode, name in names.items():
+    for mode, name in NAMES.items():
         print(f"{name:<22}{usage_columns(small[mode], small['pages'])}")
     print(f"{'3 ours at 4N':<22}{usage_columns(large['ours'], large['pages'])}")
     print(
@@ -150,6 +197,7 @@ def report(n: int, repeat: int, small: dict, large: dict, out: Path) -> None:
     plain, naive = small["plain"], small["naive"]
     print(f"ratio 3/1 pages/s: {ours.rate(small['pages']) / plain.rate(small['pages']):.2f}")
     print(f"ratio 3/2 pages/s: {ours.rate(small['pages']) / naive.rate(small['pages']):.2f}")
+    print_bound(small)
     big = large["ours"]
     print(f"our peak RSS: {ours.peak_rss_mb:.0f} MB at N, {big.peak_rss_mb:.0f} MB at 4N "
           f"({large['pages']} pages): ratio {big.peak_rss_mb / ours.peak_rss_mb:.2f}")  # fmt: skip
@@ -165,15 +213,31 @@ def report(n: int, repeat: int, small: dict, large: dict, out: Path) -> None:
           f"{week:.3f} s; ratio {whole / week:.1f}x")  # fmt: skip
 
 
+def print_bound(small: dict) -> None:
+    """The most pages/s any crawl of ours could reach: the floors' CPU on every core."""
+    ms = 1000 / small["pages"]
+    fetch = small["fetch"].cpu_seconds * ms
+    extraction = small["extract"].cpu_seconds * ms
+    server = small["ours"].server_cpu_seconds * ms
+    plain = small["plain"].cpu_seconds * ms
+    cores = os.cpu_count() or 1
+    ceiling = cores * 1000 / (fetch + extraction + server)
+    print(f"bound: crawl floor {fetch:.1f} + our extract() {extraction:.1f} + demo server "
+          f"{server:.1f} = {fetch + extraction + server:.1f} ms CPU per page (plain "
+          f"trafilatura {plain:.1f}); on {cores} cores at most {ceiling:.0f} pages/s = "
+          f"{ceiling / small['plain'].rate(small['pages']):.2f}x plain")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=5000)
     parser.add_argument("--repeat", type=int, default=1,
                         help="runs of each mode at N, interleaved; the fastest counts")  # fmt: skip
     parser.add_argument("--plain", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--extract", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.plain:
-        plain_trafilatura(args.plain)
+    if args.plain or args.extract:
+        (plain_trafilatura if args.plain else our_extraction)(args.plain or args.extract)
         return
     # The crawl's forkserver is orphaned when the crawl exits: adopt it to count its CPU.
     become_subreaper()
@@ -184,10 +248,10 @@ def main() -> None:
         (root / "w1").mkdir()
         (root / "w4").mkdir()
         with serve(root / "small") as server:
-            small = run_three(root / "small", root / "w1", server.proxy_url,
-                              ("plain", "naive", "ours"), args.repeat)  # fmt: skip
+            small = run_modes(root / "small", root / "w1", server.proxy_url, tuple(NAMES),
+                              args.repeat)  # fmt: skip
         with serve(root / "large") as server:
-            large = run_three(root / "large", root / "w4", server.proxy_url, ("ours",))
+            large = run_modes(root / "large", root / "w4", server.proxy_url, ("ours",))
         report(args.pages, args.repeat, small, large, root / "w4")
         print(json.dumps({"N": args.pages, "repeat": args.repeat, **summary(small),
                           "4N": summary(large)}))  # fmt: skip
