@@ -114,6 +114,30 @@ def test_one_resolver_serves_pages_with_other_bases_and_origins():
     assert len(tiny._resolved) <= 3
 
 
+def test_pagination_repeated_on_every_listing_page_is_resolved_once(monkeypatch):
+    # A site linking every listing page from every other made the listing work grow with
+    # the square of its pages: each href must be resolved once per crawl, not once per page.
+    import crawler.links
+
+    calls: list[str] = []
+    real = crawler.links._resolve
+
+    def counting(base: str, href: str, encoding: str) -> str | None:
+        calls.append(href)
+        return real(base, href, encoding)
+
+    monkeypatch.setattr(crawler.links, "_resolve", counting)
+    pages = 60
+    pagination = "".join(f'<a href="/opinion/?page={n}">{n}</a>' for n in range(pages))
+    resolver = LinkResolver()
+    for n in range(pages):
+        body = f'<a href="/opinion/take-{n}">take</a><a href="more-{n}">more</a>{pagination}'
+        response = HtmlResponse(f"http://x.test/opinion/?page={n}", body=body, encoding="utf-8")
+        assert len(resolver.links(response)) == pages + 2
+    # per page: its own article and its relative "more" link, plus each pagination href once
+    assert len(calls) == 2 * pages + pages
+
+
 def test_sitemap_and_feed_yield_only_articles(spider: OpinionSpider):
     sitemap = b"""<urlset><url><loc>http://www.mini.test/opinion/a-1</loc></url>
     <url><loc>http://www.mini.test/sport/b-2</loc></url>
