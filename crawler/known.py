@@ -6,6 +6,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 import pyarrow.dataset as ds
@@ -24,6 +25,8 @@ COLUMNS = [
 ]  # fmt: skip
 
 
+# A discovered URL is looked up in the claims and the known articles one after another.
+@lru_cache(maxsize=1024)
 def url_key(url: str) -> int:
     """An 8-byte key for a URL, equal for URLs that normalize alike."""
     return xxhash.xxh64_intdigest(normalize_url(url).encode("utf-8"))

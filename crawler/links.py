@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin, urlsplit
 
+from lxml import etree
 from scrapy.http import TextResponse
 from scrapy.linkextractors import IGNORED_EXTENSIONS
 from scrapy.utils.response import get_base_url
@@ -16,7 +17,8 @@ __all__ = ["DENIED_EXTENSIONS", "LinkResolver", "listing_links"]
 # Links to files (PDF, images, archives ...) are never articles or listings: Scrapy's list.
 DENIED_EXTENSIONS = tuple(f".{extension}" for extension in IGNORED_EXTENSIONS)
 _HAS_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
-_LINKS = "descendant-or-self::*[self::a or self::area]/@href"
+# Plain strings straight from lxml: parsel would wrap every href in a Selector first.
+_HREFS = etree.XPath("descendant-or-self::*[self::a or self::area]/@href", smart_strings=False)
 
 
 class LinkResolver:
@@ -39,14 +41,18 @@ class LinkResolver:
         # Scrapy's LinkExtractor(restrict_css=areas, unique=True) finds the same URLs at twice
         # the cost: it also collects anchor texts and parses every URL again for filters that
         # our profile patterns make redundant.
-        roots = [node for css in areas for node in response.css(css)] if areas else [response]
+        if areas:
+            nodes = (node.root for css in areas for node in response.css(css))
+            roots = [node for node in nodes if isinstance(node, etree._Element)]
+        else:
+            roots = [response.selector.root]
         base = get_base_url(response)
         parts = urlsplit(base)
         origin = f"{parts.scheme}://{parts.netloc}"
         encoding = response.encoding
         urls: dict[str, None] = {}
         for root in roots:
-            for href in root.xpath(_LINKS).getall():
+            for href in _HREFS(root):
                 href = strip_html5_whitespace(href)
                 if href.startswith("/"):
                     key = (origin, encoding, href)
