@@ -43,6 +43,7 @@ class TreeUsage:
     main_thread_seconds: float  # of which its main thread (Scrapy's reactor), as sampled
     sampled_rest_seconds: float  # the other processes' CPU as last sampled by psutil
     peak_rss_mb: float
+    peak_pss_mb: float  # proportional set size: pages shared by forked workers counted once
     server_cpu_seconds: float  # this process's other threads meanwhile: the demo server
     others_cpu_seconds: float  # every other process on the machine meanwhile: noise
 
@@ -74,20 +75,24 @@ class _Sampler:
         self.last: dict[tuple[int, float], float] = {}  # (pid, create time): user + system
         self.main_thread = 0.0
         self.peak = 0
+        self.peak_pss = 0
 
     def sample(self, main_pid: int) -> None:
-        rss = 0
+        rss = pss = 0
         for proc in self.me.children(recursive=True):
             try:
                 with proc.oneshot():
                     times = proc.cpu_times()
                     self.last[proc.pid, proc.create_time()] = times.user + times.system
-                    rss += proc.memory_info().rss
+                    memory = proc.memory_full_info()
+                    rss += memory.rss
+                    pss += memory.pss
                     if proc.pid == main_pid:
                         self._sample_main_thread(proc)
             except psutil.Error:
                 continue  # exited between listing and reading: its last sample stands
         self.peak = max(self.peak, rss)
+        self.peak_pss = max(self.peak_pss, pss)
 
     def _sample_main_thread(self, proc: psutil.Process) -> None:
         # Its other threads are pebble's (pickling pages out, results in) and Twisted's.
@@ -133,6 +138,7 @@ def run_measured(command: list[str], cwd: Path, env: dict[str, str]) -> TreeUsag
         main_thread_seconds=sampler.main_thread,
         sampled_rest_seconds=sum(sampled.values()),
         peak_rss_mb=sampler.peak / 2**20,
+        peak_pss_mb=sampler.peak_pss / 2**20,
         # The sampling loop runs on this thread; every other thread is the demo server's.
         server_cpu_seconds=own - (time.thread_time() - before_thread),
         others_cpu_seconds=max(0.0, machine - total - own),

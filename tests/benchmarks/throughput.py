@@ -140,7 +140,7 @@ def usage_columns(usage: TreeUsage, pages: int) -> str:
     return (
         f"{usage.rate(pages):>9.1f}{usage.cpu_seconds:>8.1f}{usage.main_cpu_seconds:>8.1f}"
         f"{usage.rest_cpu_seconds:>8.1f}{usage.server_cpu_seconds:>8.1f}"
-        f"{usage.others_cpu_seconds:>8.1f}{usage.peak_rss_mb:>13.0f}"
+        f"{usage.others_cpu_seconds:>8.1f}{usage.peak_rss_mb:>13.0f}{usage.peak_pss_mb:>13.0f}"
     )
 
 
@@ -156,6 +156,7 @@ def summary(results: dict) -> dict:
             "server_cpu_s": round(u.server_cpu_seconds, 1),
             "others_cpu_s": round(u.others_cpu_seconds, 1),
             "peak_rss_mb": round(u.peak_rss_mb),
+            "peak_pss_mb": round(u.peak_pss_mb),
         }
         for mode, u in results.items()
         if isinstance(u, TreeUsage)
@@ -180,14 +181,16 @@ def report(n: int, repeat: int, small: dict, large: dict, out: Path) -> None:
     print(f"demo site: N={n} article URLs; {small['pages']} opinion pages extracted at N"
           f" (fastest of {repeat} runs each)")  # fmt: skip
     print(f"{'':<22}{'pages/s':>9}{'CPU s':>8}{'main':>8}{'pool':>8}{'server':>8}"
-          f"{'others':>8}{'peak RSS MB':>13}")  # fmt: skip
+          f"{'others':>8}{'peak RSS MB':>13}{'peak PSS MB':>13}")  # fmt: skip
     for mode, name in NAMES.items():
         print(f"{name:<22}{usage_columns(small[mode], small['pages'])}")
     print(f"{'3 ours at 4N':<22}{usage_columns(large['ours'], large['pages'])}")
     print(
         "CPU s: the whole process tree; main: the command's own process; pool: the rest of\n"
         "its tree (forkserver, extraction workers); server: the demo site, in this process;\n"
-        "others: every other process on the machine meanwhile (their load skews pages/s)."
+        "others: every other process on the machine meanwhile (their load skews pages/s).\n"
+        "RSS counts the pages the extraction workers share with their forkserver once per\n"
+        "process; PSS splits them among the sharers: what the tree really holds in memory."
     )
     ours = small["ours"]
     per_page = 1000 / small["pages"]
@@ -200,7 +203,8 @@ def report(n: int, repeat: int, small: dict, large: dict, out: Path) -> None:
     print_bound(small)
     big = large["ours"]
     print(f"our peak RSS: {ours.peak_rss_mb:.0f} MB at N, {big.peak_rss_mb:.0f} MB at 4N "
-          f"({large['pages']} pages): ratio {big.peak_rss_mb / ours.peak_rss_mb:.2f}")  # fmt: skip
+          f"({large['pages']} pages): ratio {big.peak_rss_mb / ours.peak_rss_mb:.2f}; peak PSS "
+          f"{ours.peak_pss_mb:.0f} MB and {big.peak_pss_mb:.0f} MB")  # fmt: skip
     articles = out / "out" / "articles"
     jsonl = out / "rows.jsonl"
     load(out / "out").to_json(jsonl, orient="records", lines=True, date_format="iso")
