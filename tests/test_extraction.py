@@ -608,3 +608,39 @@ def test_undeclared_plain_english_or_russian_skips_the_detector(
     monkeypatch.setattr(language, "detect", lambda t: calls.append(t) or detect(t))
     assert language.decide_language(None, None, text) == expected
     assert bool(calls) == (expected not in ("en", "ru"))
+
+
+def test_extracted_pages_are_not_kept_alive_between_pages():
+    # The class/id cache once kept lxml's attribute strings as keys, and each of them its
+    # whole parsed page: a worker's memory grew by ~20 KB with every page it extracted.
+    import gc
+    import weakref
+
+    import trafilatura
+
+    from pipelines.extraction import markup
+
+    html = (
+        "<html><body><div class='page-{n} donate-box'><p>Give today.</p></div>"
+        "<article id='story-{n}'><p>{text}</p></article></body></html>"
+    )
+    text = "The council met again on Tuesday to discuss the ferry timetable. " * 5
+    trees = []
+    for n in range(20):
+        tree = trafilatura.load_html(html.format(n=n, text=text))
+        markup.strip_markup(tree, ())
+        trees.append(weakref.ref(tree))
+        del tree
+    gc.collect()
+    assert [ref for ref in trees if ref() is not None] == []
+    assert all(type(key) is str for key in markup._kinds)
+
+
+def test_class_name_cache_is_bounded(monkeypatch):
+    from pipelines.extraction import markup
+
+    monkeypatch.setattr(markup, "_KINDS_CACHED", 10)
+    for n in range(50):
+        assert markup.kind_of(f"story-{n}") is None
+    assert markup.kind_of("newsletter-signup") == "newsletter"
+    assert len(markup._kinds) <= 10

@@ -99,10 +99,15 @@ _SPLIT = re.compile(r"[^A-Za-z0-9]+")
 _MAX_RECORDED = 500
 
 
-def kind_of(attribute: str, _cache: dict[str, str | None] = {}) -> str | None:  # noqa: B006
+_KINDS_CACHED = 50_000  # distinct class/id/role values remembered; then the cache starts over
+_kinds: dict[str, str | None] = {}
+
+
+def kind_of(attribute: str) -> str | None:
     """The boilerplate kind a class/id/role value names by a whole token, or None."""
-    if attribute in _cache:
-        return _cache[attribute]
+    kind = _kinds.get(attribute, "")
+    if kind != "":
+        return kind
     pieces = [p for p in _SPLIT.split(attribute) if p]
     tokens = [
         t.lower()
@@ -112,7 +117,10 @@ def kind_of(attribute: str, _cache: dict[str, str | None] = {}) -> str | None:  
     kind = next((TOKEN_KINDS[t] for t in tokens if t in TOKEN_KINDS), None)
     if kind is None:
         kind = next((PHRASE_KINDS[p] for p in pairwise(tokens) if p in PHRASE_KINDS), None)
-    _cache[attribute] = kind
+    if len(_kinds) >= _KINDS_CACHED:  # sites mint ids per article: the values never end
+        _kinds.clear()
+    # str(): an attribute value from lxml's XPath keeps its whole document alive
+    _kinds[str(attribute)] = kind
     return kind
 
 
