@@ -91,7 +91,10 @@ class BackoffRetryMiddleware(RetryMiddleware):
     def from_crawler(cls, crawler: Crawler) -> BackoffRetryMiddleware:
         return cls(crawler)
 
-    async def process_response(self, request: Request, response: Response) -> Request | Response:
+    # Scrapy awaits a coroutine here; the parent's method is synchronous.
+    async def process_response(  # type: ignore[override]
+        self, request: Request, response: Response
+    ) -> Request | Response:
         if response.status not in BACKOFF_STATUSES or request.meta.get("dont_retry", False):
             return super().process_response(request, response)
         attempt = request.meta.get("retry_times", 0)
@@ -106,7 +109,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         retry = self._retry(request, response_status_message(response.status))
         if retry is None:
             return response
-        self.crawler.stats.inc_value("retry/backoff_seconds", wait)
+        self.crawler.stats.inc_value("retry/backoff_seconds", wait)  # type: ignore[arg-type]
         await asyncio.sleep(wait)
         return retry
 
@@ -128,7 +131,8 @@ class PerHostProxyMiddleware(HttpProxyMiddleware):
 
     def process_request(self, request: Request, spider: object = None) -> None:
         if "proxy" in request.meta or not self.proxies:
-            return super().process_request(request)
+            super().process_request(request)
+            return None
         parsed = urlparse_cached(request)
         scheme = parsed.scheme
         # as in Scrapy: no_proxy only applies to http(s); other schemes use their proxy

@@ -248,7 +248,7 @@ _IGNORED_REASONS = {
 }
 
 
-def failure_reason(error: BaseException) -> str:
+def failure_reason(error: BaseException | None) -> str:
     """The reject reason for a request that got no usable response."""
     if isinstance(error, IgnoreRequest):
         message = str(error)
