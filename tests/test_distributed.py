@@ -214,10 +214,9 @@ def test_killed_worker_leaves_no_gap_after_a_rerun(
     common = ("-s", "PARQUET_FLUSH_ROWS=10")
     with serve(site) as server:
         # The victim starts the round; the others join it mid-crawl, then the victim dies
-        # holding requests it took from the queue and rows it had not written yet.
-        # The victim crawls slowly (one request per site every 50 ms), so that it is still
-        # busy, holding requests it took from the queue, when the others have started: a fast
-        # victim could finish the whole site during their start-up and leave nothing to lose.
+        # holding requests it took from the queue and rows it had not written yet. It crawls
+        # slowly (one request per site every 50 ms) so that it is still busy when the others
+        # have started: a fast victim could finish the site during their start-up.
         slow = json.dumps({name: {"delay": 0.05, "concurrency": 1} for name in sites.split(",")})
         victim = start_worker(str(output), server.proxy_url, redis_url, logs[0], *common,
                               "-s", "WORKER_ID=victim", "-s", f"DOWNLOAD_SLOTS={slow}",

@@ -25,9 +25,9 @@ import psutil
 
 from crawler.demo import generate
 from crawler.profile import load_profiles
-from pipelines.extract import rules_for
 from pipelines.extract_pool import ExtractionPool, Result
 from pipelines.extraction import ExtractRules, Page, extract
+from tests.benchmarks.extract_only import extraction_input
 from tests.benchmarks.throughput import opinion_pages
 
 Sample = tuple[Page, ExtractRules]
@@ -42,13 +42,16 @@ def timed_extract(page: Page, rules: ExtractRules) -> tuple[Result, float]:
 
 def demo_samples(site_dir: Path) -> list[Sample]:
     profiles = load_profiles()
-    samples = []
-    for demo in opinion_pages(site_dir):
-        site = demo.truth["site"]
-        page = Page(url=demo.truth["url"], body=demo.path.read_bytes(),
-                    content_type=demo.content_type, site=site)  # fmt: skip
-        samples.append((page, rules_for(profiles[site], 10 * 2**20)))
-    return samples
+    return [
+        extraction_input(
+            demo.truth["url"],
+            demo.truth["site"],
+            demo.content_type,
+            demo.path.read_bytes(),
+            profiles,
+        )
+        for demo in opinion_pages(site_dir)
+    ]
 
 
 def inline_costs(samples: list[Sample]) -> list[tuple[float, float]]:

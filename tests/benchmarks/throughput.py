@@ -34,6 +34,7 @@ from crawler.dataset import load
 from crawler.demo import generate, serve
 from crawler.demo.routes import load_routes, lookup
 from tests.benchmarks.cputree import TreeUsage, become_subreaper, run_measured
+from tests.benchmarks.extract_only import write_page_list
 from tests.crawling import DEMO_SITES, FAST_LOCAL, REPO, read_truth, scrapy_env
 
 HERE = Path(__file__).resolve().parent
@@ -61,37 +62,6 @@ def opinion_pages(site_dir: Path) -> list[OpinionPage]:
     return pages
 
 
-def write_page_list(pages: list[OpinionPage], path: Path) -> None:
-    """One line per page: URL, site, Content-Type and file, tab-separated."""
-    rows = (f"{p.truth['url']}\t{p.truth['site']}\t{p.content_type}\t{p.path}" for p in pages)
-    path.write_text("\n".join(rows), encoding="utf-8")
-
-
-def read_page_list(path: Path) -> list[list[str]]:
-    return [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines() if line]
-
-
-def plain_trafilatura(page_list: Path) -> None:
-    """Mode 1, run in its own process: extract every listed page file, one after another."""
-    import trafilatura
-
-    for _, _, _, path in read_page_list(page_list):
-        html = Path(path).read_bytes().decode("utf-8", errors="replace")
-        trafilatura.extract(html)
-
-
-def our_extraction(page_list: Path) -> None:
-    """Floor mode, in its own process: our extract() on every listed page file, no crawl."""
-    from crawler.profile import load_profiles
-    from pipelines.extract import rules_for
-    from pipelines.extraction import Page, extract
-
-    profiles = load_profiles()
-    for url, site, content_type, path in read_page_list(page_list):
-        page = Page(url=url, body=Path(path).read_bytes(), content_type=content_type, site=site)
-        extract(page, rules_for(profiles[site], 10 * 2**20))
-
-
 NAMES = {
     "plain": "1 plain trafilatura",
     "naive": "2 naive Scrapy",
@@ -107,7 +77,8 @@ def run_modes(
     """Each mode `repeat` times, interleaved; the fastest run of each is kept."""
     pages = opinion_pages(site_dir)
     (work / "urls.txt").write_text("\n".join(page.truth["url"] for page in pages))
-    write_page_list(pages, work / "pages.tsv")
+    rows = [(p.truth["url"], p.truth["site"], p.content_type, p.path) for p in pages]
+    write_page_list(rows, work / "pages.tsv")
     env = scrapy_env(proxy)
     results: dict[str, TreeUsage] = {}
     for run in range(repeat):
@@ -123,7 +94,8 @@ def command(mode: str, work: Path, run: int) -> tuple[list[str], Path]:
     # A second crawl into the same dataset would skip the stored articles (incremental).
     suffix = f"-{run}" if run else ""
     if mode in ("plain", "extract"):
-        return [sys.executable, "-m", "tests.benchmarks.throughput", f"--{mode}",
+        extractor = "plain" if mode == "plain" else "ours"
+        return [sys.executable, "-m", "tests.benchmarks.extract_only", extractor,
                 str(work / "pages.tsv")], REPO  # fmt: skip
     if mode == "naive":
         return [sys.executable, "-m", "scrapy", "runspider", str(HERE / "naive_spider.py"),
@@ -237,12 +209,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=5000)
     parser.add_argument("--repeat", type=int, default=1,
                         help="runs of each mode at N, interleaved; the fastest counts")  # fmt: skip
-    parser.add_argument("--plain", type=Path, help=argparse.SUPPRESS)
-    parser.add_argument("--extract", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.plain or args.extract:
-        (plain_trafilatura if args.plain else our_extraction)(args.plain or args.extract)
-        return
     # The crawl's forkserver is orphaned when the crawl exits: adopt it to count its CPU.
     become_subreaper()
     with tempfile.TemporaryDirectory(prefix="opinion-bench-") as tmp:
