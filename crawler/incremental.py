@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from crawler.known import KnownArticle, KnownArticles
+from crawler.dataset.known import KnownArticle, KnownArticles
 
 __all__ = ["Decision", "RecrawlPolicy", "conditional_headers", "parse_refresh"]
 

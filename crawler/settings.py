@@ -71,7 +71,7 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "pipelines.rejects.RejectsWriter": 500,
-    "crawler.manifest.RunManifest": 600,
+    "crawler.monitor.manifest.RunManifest": 600,
 }
 LOG_FORMATTER = "crawler.logformatter.QuietLogFormatter"
 LOG_LEVEL = "INFO"
@@ -96,7 +96,7 @@ EXTENSIONS["crawler.distributed.worker.SharedCrawlWorker"] = 700
 # deliberately (`-s RAW_ARCHIVE=True`). `scrapy demo` turns it on.
 RAW_ARCHIVE = False
 RAW_ARCHIVE_FLUSH_ROWS = 250  # pages buffered per flush: raw bodies are large
-# Per-site quality indicators compared with the previous runs (crawler/drift.py).
+# Per-site quality indicators compared with the previous runs (crawler/monitor/drift.py).
 DRIFT_ENABLED = True
 DRIFT_WINDOW = 5  # earlier runs the baseline is the median of
 DRIFT_MIN_PAGES = 20  # pages of a site a run needs before it is judged (or used as baseline)
@@ -108,5 +108,5 @@ DRIFT_EXIT_CODE = 3  # `scrapy crawl` exit status when drift is found; 0: warn o
 PROGRESS_INTERVAL = 30.0
 LOGSTATS_INTERVAL = 0.0
 ITEM_PIPELINES["pipelines.raw_archive.RawArchivePipeline"] = 50
-EXTENSIONS["crawler.drift.DriftMonitor"] = 550
-EXTENSIONS["crawler.progress.ProgressLog"] = 700
+EXTENSIONS["crawler.monitor.drift.DriftMonitor"] = 550
+EXTENSIONS["crawler.monitor.progress.ProgressLog"] = 700

@@ -8,9 +8,9 @@ import xxhash
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
-from crawler.known import KnownArticles
-from crawler.schema import ArticleRecord, RejectReason
-from pipelines.rejects import Unchanged, rejected
+from crawler.dataset.known import KnownArticles
+from crawler.dataset.schema import ArticleRecord, RejectReason
+from pipelines.drops import Unchanged, rejected
 
 __all__ = ["DedupePipeline"]
 

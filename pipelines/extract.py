@@ -8,12 +8,12 @@ from pathlib import Path
 
 from scrapy.crawler import Crawler
 
+from crawler.dataset.schema import ArticleRecord, RejectReason
 from crawler.items import PageItem
 from crawler.profile import SiteProfile, load_profiles
-from crawler.schema import ArticleRecord, RejectReason
+from pipelines.drops import rejected
 from pipelines.extract_pool import ExtractionPool
 from pipelines.extraction import ExtractRules, Page, Rejection, extract
-from pipelines.rejects import rejected
 
 __all__ = ["ExtractPipeline", "rules_for"]
 

@@ -10,7 +10,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 
 from pebble import ProcessExpired, ProcessPool
 
-from crawler.schema import ArticleRecord, RejectReason
+from crawler.dataset.schema import ArticleRecord, RejectReason
 from pipelines.extraction import ExtractRules, Page, Rejection, extract
 
 __all__ = ["ExtractionPool"]

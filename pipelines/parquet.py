@@ -12,10 +12,10 @@ from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 from scrapy.statscollectors import StatsCollector
 
-from crawler.schema import ARTICLE_SCHEMA, PARTITION_FIELDS, ArticleRecord
-from pipelines.locking import shared_lock
-from pipelines.parquet_writer import DatasetWriter
-from pipelines.rejects import NotStored
+from crawler.dataset.locking import shared_lock
+from crawler.dataset.schema import ARTICLE_SCHEMA, PARTITION_FIELDS, ArticleRecord
+from crawler.dataset.writer import DatasetWriter
+from pipelines.drops import NotStored
 
 __all__ = ["ParquetPipeline", "writer_from_settings"]
 

@@ -8,10 +8,10 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.statscollectors import StatsCollector
 
+from crawler.dataset.raw import RAW_SCHEMA, RawArchive, RawPage, body_digest
+from crawler.dataset.schema import PARTITION_FIELDS
+from crawler.dataset.writer import DatasetWriter
 from crawler.items import PageItem
-from crawler.raw import RAW_SCHEMA, RawArchive, RawPage, body_digest
-from crawler.schema import PARTITION_FIELDS
-from pipelines.parquet_writer import DatasetWriter
 
 __all__ = ["RawArchivePipeline"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from scrapy.crawler import Crawler
 
-from crawler.schema import ArticleRecord, RejectReason
-from pipelines.rejects import rejected
+from crawler.dataset.schema import ArticleRecord, RejectReason
+from pipelines.drops import rejected
 
 __all__ = ["ValidatePipeline"]
 

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from crawler.schema import ARTICLE_SCHEMA, PARTITION_FIELDS, ArticleRecord, Removed
-from pipelines.parquet_writer import DatasetWriter
+from crawler.dataset.schema import ARTICLE_SCHEMA, PARTITION_FIELDS, ArticleRecord, Removed
+from crawler.dataset.writer import DatasetWriter
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 

@@ -22,13 +22,13 @@ from scrapy import Request
 from scrapy.settings import Settings
 
 from crawler.dataset import load, load_rejects
+from crawler.dataset.runs import read_manifests
 from crawler.demo import generate, serve
 from crawler.distributed import open_state, serializer, update_settings
 from crawler.distributed.config import dataset_root
 from crawler.distributed.keys import CrawlKeys
 from crawler.distributed.round import SharedCrawl, WorkerIdInUse
 from crawler.distributed.shared import SharedState, connect, seed_known
-from crawler.manifest import read_manifests
 from tests.conftest import make_record
 from tests.crawling import DEMO_SITES, FAST_LOCAL, REPO, read_truth, requested_urls, scrapy_env
 

@@ -10,11 +10,19 @@ import pytest
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
+from crawler.dataset.runs import read_manifests
+from crawler.dataset.schema import Removed
 from crawler.demo import generate, serve
-from crawler.drift import DriftMonitor, SiteTally, Thresholds, baseline, compare, site_history
-from crawler.manifest import RunManifest, read_manifests
-from crawler.schema import Removed
-from pipelines.rejects import Unchanged, rejected
+from crawler.monitor.drift import (
+    DriftMonitor,
+    SiteTally,
+    Thresholds,
+    baseline,
+    compare,
+    site_history,
+)
+from crawler.monitor.manifest import RunManifest
+from pipelines.drops import Unchanged, rejected
 from tests.conftest import make_record
 from tests.crawling import DEMO_SITES, FAST_LOCAL, run_scrapy
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from crawler.dataset import load, load_rejects
+from crawler.dataset.runs import read_manifests
 from crawler.demo import generate, serve
-from crawler.manifest import read_manifests
 from tests.crawling import DEMO_SITES, crawl_demo, read_truth, requested_urls, run_scrapy
 
 pytestmark = pytest.mark.e2e

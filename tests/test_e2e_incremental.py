@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from crawler.dataset import load
+from crawler.dataset.runs import read_manifests
 from crawler.demo import generate, serve
-from crawler.manifest import read_manifests
 from tests.crawling import (
     DEMO_SITES,
     FAST_LOCAL,

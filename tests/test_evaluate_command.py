@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.extraction.evaluate import EvaluateError, Options, evaluate, main
-from pipelines.extraction.scoring import score_doc, summarize
+from pipelines.extraction.evaluation.cli import EvaluateError, Options, evaluate, main
+from pipelines.extraction.evaluation.scoring import score_doc, summarize
 
 REPO = Path(__file__).resolve().parents[1]
 APPEAL = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-from crawler.schema import ArticleRecord
+from crawler.dataset.schema import ArticleRecord
 from pipelines.extract_pool import ExtractionPool
 from pipelines.extraction import ExtractRules, Page, Rejection
 from tests.pool_targets import hang_on_marker, language_model_loaded

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crawler.schema import ArticleRecord, RejectReason
+from crawler.dataset.identity import normalize_url
+from crawler.dataset.schema import ArticleRecord, RejectReason
 from pipelines.extraction import (
     EXTRACTOR_VERSION,
     REMOVED_KINDS,
@@ -19,7 +20,7 @@ from pipelines.extraction import (
     Rejection,
     extract,
 )
-from pipelines.extraction.canonical import canonical_url, normalize_url
+from pipelines.extraction.canonical import canonical_url
 from pipelines.extraction.hashing import content_hash
 
 DEFAULT_RULES = ExtractRules()

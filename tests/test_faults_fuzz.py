@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from crawler.dataset.schema import ArticleRecord, RejectReason
 from crawler.demo import generate
 from crawler.demo.routes import load_routes, lookup
-from crawler.schema import ArticleRecord, RejectReason
 from pipelines.extraction import ExtractRules, Page, Rejection, extract
 from tests.crawling import read_truth
 

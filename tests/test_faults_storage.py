@@ -18,8 +18,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from crawler.dataset import load, load_rejects
+from crawler.dataset.runs import read_manifests
 from crawler.demo import generate, serve
-from crawler.manifest import read_manifests
 from tests.crawling import DEMO_SITES, FAST_LOCAL, REPO, crawl_demo, read_truth, scrapy_env
 
 pytestmark = pytest.mark.e2e

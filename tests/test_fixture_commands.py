@@ -12,8 +12,8 @@ from scrapy.utils.project import get_project_settings
 
 from crawler.commands.fixture import Command, check, resolve_case, text_diff, update
 from crawler.demo import generate, serve
-from crawler.fixture_capture import case_name
-from crawler.fixtures import check_case, discover, load_case
+from crawler.fixtures.capture import case_name
+from crawler.fixtures.cases import check_case, discover, load_case
 from tests.crawling import read_truth, run_scrapy
 
 URL = "https://paper.test/opinion/2026/03/18/Why-Cities-Need-Trees.html"

@@ -41,8 +41,8 @@ from pathlib import Path
 
 import pytest
 
-# The comparison lives in crawler.fixtures so that `scrapy fixture check` runs the same code.
-from crawler.fixtures import case_id, check_case, discover
+# The comparison lives in crawler.fixtures.cases so that `scrapy fixture check` runs the same code.
+from crawler.fixtures.cases import case_id, check_case, discover
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CASES = discover(FIXTURES)

@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from crawler.dataset.known import KnownArticle, KnownArticles
 from crawler.incremental import Decision, RecrawlPolicy, conditional_headers, parse_refresh
-from crawler.known import KnownArticle, KnownArticles
 
 URL = "http://www.example.test/opinion/a-1"
 PUBLISHED = datetime(2026, 3, 10, 8, 0, tzinfo=UTC)

@@ -11,8 +11,8 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
 
-from crawler.schema import ARTICLE_SCHEMA, PARTITION_FIELDS, SCHEMA_VERSION
-from pipelines.parquet_writer import DatasetWriter
+from crawler.dataset.schema import ARTICLE_SCHEMA, PARTITION_FIELDS, SCHEMA_VERSION
+from crawler.dataset.writer import DatasetWriter
 from tests.conftest import make_record
 
 

@@ -11,13 +11,14 @@ from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
 from crawler.dataset import load, load_rejects
+from crawler.dataset.schema import ARTICLE_SCHEMA, PARTITION_FIELDS, REJECT_SCHEMA, RejectReason
+from crawler.dataset.writer import DatasetWriter
 from crawler.items import PageItem
-from crawler.schema import ARTICLE_SCHEMA, PARTITION_FIELDS, REJECT_SCHEMA, RejectReason
 from pipelines.dedupe import DedupePipeline
+from pipelines.drops import REJECTIONS, Rejected
 from pipelines.extract import ExtractPipeline, rules_for
 from pipelines.parquet import ParquetPipeline
-from pipelines.parquet_writer import DatasetWriter
-from pipelines.rejects import REJECTIONS, Rejected, RejectsWriter
+from pipelines.rejects import RejectsWriter
 from pipelines.validate import ValidatePipeline
 from tests.conftest import NOW, make_record
 

@@ -8,7 +8,7 @@ import pytest
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
-from crawler.progress import Progress, ProgressLog, crawl_counters, terminal
+from crawler.monitor.progress import Progress, ProgressLog, crawl_counters, terminal
 
 
 class Clock:
@@ -60,6 +60,6 @@ def test_crawl_extension_logs_a_final_line(caplog: pytest.LogCaptureFixture) -> 
     stats = MemoryStatsCollector(get_crawler())
     stats.set_value("response_received_count", 7)
     extension = ProgressLog(stats, 30.0)
-    with caplog.at_level("INFO", logger="crawler.progress"):
+    with caplog.at_level("INFO", logger="crawler.monitor.progress"):
         extension.spider_closed()
     assert "progress: 7 pages" in caplog.text and "0 errors" in caplog.text

@@ -13,10 +13,10 @@ from scrapy.exceptions import NotConfigured
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
+from crawler.dataset.raw import RAW_SCHEMA, RawArchive, RawPage, body_digest
+from crawler.dataset.schema import PARTITION_FIELDS
+from crawler.dataset.writer import DatasetWriter
 from crawler.items import PageItem
-from crawler.raw import RAW_SCHEMA, RawArchive, RawPage, body_digest
-from crawler.schema import PARTITION_FIELDS
-from pipelines.parquet_writer import DatasetWriter
 from pipelines.raw_archive import RawArchivePipeline
 from tests.conftest import NOW
 

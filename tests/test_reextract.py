@@ -12,15 +12,16 @@ from pathlib import Path
 import pytest
 
 from crawler.dataset import load, load_rejects
+from crawler.dataset.locking import DatasetBusy, shared_lock
+from crawler.dataset.raw import RAW_SCHEMA, RawArchive
+from crawler.dataset.reextract import number_revisions, reextract_site
+from crawler.dataset.reextract_changes import format_changes
+from crawler.dataset.schema import ARTICLE_SCHEMA, PARTITION_FIELDS, REJECT_SCHEMA, ArticleRecord
+from crawler.dataset.writer import DatasetWriter
 from crawler.items import PageItem
-from crawler.raw import RAW_SCHEMA, RawArchive
-from crawler.schema import ARTICLE_SCHEMA, PARTITION_FIELDS, REJECT_SCHEMA, ArticleRecord
 from pipelines.extraction import ExtractRules
-from pipelines.locking import DatasetBusy, shared_lock
-from pipelines.parquet_writer import DatasetWriter
 from pipelines.raw_archive import RawArchivePipeline
-from pipelines.reextract import Replayer, number_revisions, reextract_site
-from pipelines.reextract_changes import format_changes
+from pipelines.replay import Replayer
 from pipelines.validate import ValidatePipeline
 from tests.conftest import NOW, make_record
 from tests.crawling import REPO, run_scrapy

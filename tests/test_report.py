@@ -17,16 +17,16 @@ from PIL import Image
 from scrapy.utils.project import get_project_settings
 
 from crawler.commands.report import Command
-from crawler.report import FIGURES, collect
-from crawler.report_plots import BACKGROUND
-from crawler.schema import (
+from crawler.dataset.schema import (
     ARTICLE_SCHEMA,
     PARTITION_FIELDS,
     REJECT_SCHEMA,
     RejectRecord,
     Removed,
 )  # fmt: skip
-from pipelines.parquet_writer import DatasetWriter
+from crawler.dataset.writer import DatasetWriter
+from crawler.monitor.report import FIGURES, collect
+from crawler.monitor.report_plots import BACKGROUND
 from tests.conftest import NOW, make_record
 
 SITES = ("alpha", "beta")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.fixtures import discover, load_case
+from crawler.fixtures.cases import discover, load_case
 from pipelines.extraction.textfilter import filter_blocks
 from pipelines.extraction.textrule import Screen, _needed_strings, rule
 from pipelines.extraction.textrules import GENERIC_RULES

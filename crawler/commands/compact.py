@@ -8,9 +8,9 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from crawler.commands import add_dataset_option, dataset_root
-from crawler.progress import Progress, terminal
-from pipelines.compaction import compact_site
-from pipelines.locking import DatasetBusy
+from crawler.dataset.compaction import compact_site
+from crawler.dataset.locking import DatasetBusy
+from crawler.monitor.progress import Progress, terminal
 
 __all__ = ["Command"]
 

@@ -8,7 +8,7 @@ from scrapy import Spider
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.crawler import Crawler
 
-from crawler.drift import exit_code_of
+from crawler.monitor.drift import exit_code_of
 
 __all__ = ["FAILED_REASONS", "Command"]
 

@@ -11,9 +11,9 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from scrapy.settings import SETTINGS_PRIORITIES
 
+from crawler.dataset.runid import new_run_id
+from crawler.dataset.summary import summarize
 from crawler.demo import generate, serve
-from crawler.runid import new_run_id
-from crawler.summary import summarize
 
 __all__ = ["DEMO_PROFILES", "Command"]
 

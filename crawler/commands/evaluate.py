@@ -7,7 +7,7 @@ import argparse
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from pipelines.extraction.evaluate import EvaluateError, Options, add_options, evaluate
+from pipelines.extraction.evaluation.cli import EvaluateError, Options, add_options, evaluate
 
 __all__ = ["Command"]
 

@@ -11,7 +11,7 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from scrapy.utils.conf import closest_scrapy_cfg
 
-from crawler.fixture_capture import (
+from crawler.fixtures.capture import (
     Captured,
     CaptureSpider,
     baseline,
@@ -20,7 +20,7 @@ from crawler.fixture_capture import (
     profile_rules,
     write_case,
 )
-from crawler.fixtures import FixtureError, case_id, case_rules, check_case, discover
+from crawler.fixtures.cases import FixtureError, case_id, case_rules, check_case, discover
 from crawler.profile import load_profiles
 from pipelines.extraction import Page, extract
 

@@ -12,13 +12,14 @@ from scrapy.exceptions import UsageError
 from scrapy.settings import BaseSettings
 
 from crawler.commands import add_dataset_option, dataset_root
+from crawler.dataset.locking import DatasetBusy
+from crawler.dataset.raw import RawArchive
+from crawler.dataset.reextract import reextract_site
+from crawler.dataset.reextract_changes import SiteChanges, format_changes
+from crawler.monitor.progress import Progress, terminal
 from crawler.profile import load_profiles
-from crawler.progress import Progress, terminal
-from crawler.raw import RawArchive
 from pipelines.extract import rules_for
-from pipelines.locking import DatasetBusy
-from pipelines.reextract import Replayer, reextract_site
-from pipelines.reextract_changes import SiteChanges, format_changes
+from pipelines.replay import Replayer
 from pipelines.validate import ValidatePipeline
 
 __all__ = ["Command", "replayer_from_settings"]

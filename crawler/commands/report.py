@@ -38,7 +38,7 @@ class Command(ScrapyCommand):
             return
         # Imported here: Scrapy imports every command module on each start, and matplotlib
         # added 0.6 s of CPU to every `scrapy crawl` before it fetched anything.
-        from crawler.report import write_report
+        from crawler.monitor.report import write_report
 
         path = write_report(root, opts.out or root / "report.html", last_runs=opts.runs)
         print(f"report: {path.resolve()} ({path.stat().st_size // 1024} KiB, self-contained)")

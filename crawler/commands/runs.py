@@ -8,7 +8,7 @@ from datetime import datetime
 from scrapy.commands import ScrapyCommand
 
 from crawler.commands import add_dataset_option, dataset_root
-from crawler.manifest import read_manifests
+from crawler.dataset.runs import read_manifests
 
 __all__ = ["Command", "format_runs"]
 

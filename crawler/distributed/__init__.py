@@ -11,9 +11,9 @@ from typing import Protocol
 
 from scrapy.settings import BaseSettings
 
+from crawler.dataset.known import KnownArticles
 from crawler.distributed.config import redis_url, update_settings
 from crawler.distributed.local import LocalClaims, LocalState
-from crawler.known import KnownArticles
 
 __all__ = [
     "ClaimSet", "CrawlState", "LocalClaims", "LocalState", "open_state", "redis_url",

@@ -5,10 +5,10 @@ from __future__ import annotations
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from crawler.dataset.schema import ArticleRecord, RejectReason
 from crawler.distributed import ClaimSet
 from crawler.distributed.config import redis_url
-from crawler.schema import ArticleRecord, RejectReason
-from pipelines.rejects import rejected
+from pipelines.drops import rejected
 
 __all__ = ["SharedDedupePipeline"]
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from scrapy.settings import BaseSettings
 
-from crawler.known import KnownArticles, url_key
+from crawler.dataset.known import KnownArticles, url_key
 
 __all__ = ["LocalClaims", "LocalState"]
 

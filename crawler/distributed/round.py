@@ -9,8 +9,8 @@ from typing import Any
 
 from redis import Redis
 
+from crawler.dataset.runid import new_run_id
 from crawler.distributed.keys import CrawlKeys
-from crawler.runid import new_run_id
 
 __all__ = ["Fields", "SharedCrawl", "WorkerIdInUse"]
 

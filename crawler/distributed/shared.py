@@ -10,8 +10,8 @@ from redis import Redis
 from scrapy.settings import BaseSettings
 from scrapy_redis.connection import get_redis_from_settings
 
+from crawler.dataset.known import KnownArticle, KnownArticles, url_key
 from crawler.distributed.keys import CrawlKeys
-from crawler.known import KnownArticle, KnownArticles, url_key
 
 __all__ = [
     "RedisClaims",

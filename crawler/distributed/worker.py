@@ -16,8 +16,8 @@ from scrapy.exceptions import CloseSpider, DontCloseSpider, NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 from scrapy.utils.defer import deferred_from_coro
 
+from crawler.dataset.schema import RejectReason
 from crawler.distributed.config import redis_url
-from crawler.schema import RejectReason
 
 if TYPE_CHECKING:  # Redis is imported only when the crawl is shared
     from crawler.distributed.round import SharedCrawl

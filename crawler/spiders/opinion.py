@@ -16,14 +16,14 @@ from scrapy.utils.url import strip_url
 from twisted.python.failure import Failure
 
 from crawler import distributed
+from crawler.dataset.known import url_key
+from crawler.dataset.runid import new_run_id
+from crawler.dataset.schema import RejectReason
 from crawler.discovery import Link, feed_links, sitemap_entries
 from crawler.incremental import Decision, RecrawlPolicy, conditional_headers, parse_refresh
 from crawler.items import PageItem
-from crawler.known import url_key
 from crawler.links import LinkResolver
 from crawler.profile import SiteProfile, load_profiles, select_profiles
-from crawler.runid import new_run_id
-from crawler.schema import RejectReason
 
 __all__ = ["OpinionSpider"]
 

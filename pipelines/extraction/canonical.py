@@ -4,36 +4,15 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit
 
 from tld import get_fld
 
-__all__ = ["canonical_url", "normalize_url", "registered_domain"]
+from crawler.dataset.identity import normalize_url
 
-_TRACKING = re.compile(
-    r"^(utm_\w*|fbclid|gclid|dclid|gclsrc|msclkid|yclid|igshid|mc_cid|mc_eid|_ga|_gl|ref|ref_src"
-    r"|ref_url|referrer|cmpid|ito|itm_\w*|ocid|smid|sr_share|ncid|__twitter_impression"
-    r"|wt_mc|wt\.\w*)$",
-    re.IGNORECASE,
-)
+__all__ = ["canonical_url", "registered_domain"]
+
 _IP = re.compile(r"^[\d.]+$|:")
-_DEFAULT_PORTS = {"http": 80, "https": 443}
-
-
-def normalize_url(url: str) -> str:
-    """Lowercase scheme and host, drop fragment, tracking params and default port, sort query."""
-    parts = urlsplit(url.strip())
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").rstrip(".")
-    port = parts.port if parts.port and parts.port != _DEFAULT_PORTS.get(scheme) else None
-    netloc = f"{host}:{port}" if port else host
-    if parts.username:
-        netloc = f"{parts.username}@{netloc}"
-    query = [
-        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)
-    ]
-    path = parts.path or ("/" if host else "")
-    return urlunsplit((scheme, netloc, path, urlencode(sorted(query)), ""))
 
 
 def registered_domain(url: str) -> str:

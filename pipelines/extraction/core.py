@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import trafilatura
 from lxml.html import HtmlElement
 
-from crawler.schema import ArticleRecord, RejectReason, Removed
+from crawler.dataset.schema import ArticleRecord, RejectReason, Removed
 
 from .blocks import text_blocks
 from .canonical import canonical_url

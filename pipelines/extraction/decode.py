@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from charset_normalizer import from_bytes
 
-from crawler.schema import RejectReason
+from crawler.dataset.schema import RejectReason
 
 from .page import Rejection
 

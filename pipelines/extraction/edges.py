@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from crawler.schema import Removed
+from crawler.dataset.schema import Removed
 
 from .metadata import Metadata
 

@@ -10,7 +10,7 @@ from itertools import pairwise
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
-from crawler.schema import Removed
+from crawler.dataset.schema import Removed
 
 from .textfilter import kind_of_text
 

@@ -7,7 +7,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from crawler.schema import Removed
+from crawler.dataset.schema import Removed
 
 from .textrule import Screen
 from .textrules import GENERIC_RULES, TextRule

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml.html import HtmlElement
 
-from crawler.schema import Removed
+from crawler.dataset.schema import Removed
 
 from .textfilter import kind_of_text
 

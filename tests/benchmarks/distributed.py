@@ -22,7 +22,7 @@ from typing import Any
 
 from redis import Redis
 
-from crawler.dataset import load
+from crawler.dataset.loader import load
 from crawler.demo import generate, serve
 from crawler.distributed.keys import CrawlKeys
 from crawler.distributed.round import SharedCrawl

@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from crawler.dataset import load
+from crawler.dataset.loader import load
 from crawler.demo import generate, serve
 from tests.crawling import crawl_demo, read_truth, requested_urls
 

@@ -48,7 +48,7 @@ COMPONENTS = {
     "validate pipeline": ("pipelines/validate.py", "process_item"),
     "dedupe pipeline": ("pipelines/dedupe.py", "process_item"),
     "parquet pipeline (to_row, buffer, flush)": ("pipelines/parquet.py", "process_item"),
-    "parquet writer flush": ("pipelines/parquet_writer.py", "flush"),
+    "parquet writer flush": ("crawler/dataset/writer.py", "flush"),
     "parquet pipeline close (last flush)": ("pipelines/parquet.py", "close_spider"),
     "raw archive pipeline": ("pipelines/raw_archive.py", "process_item"),
     "rejects writer": ("pipelines/rejects.py", "item_dropped"),

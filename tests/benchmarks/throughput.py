@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from crawler.dataset import load
+from crawler.dataset.loader import load
 from crawler.demo import generate, serve
 from crawler.demo.routes import load_routes, lookup
 from tests.benchmarks.cputree import TreeUsage, become_subreaper, run_measured

@@ -19,10 +19,10 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from crawler.dataset.schema import ARTICLE_SCHEMA, PARTITION_FIELDS, ArticleRecord
+from crawler.dataset.writer import DatasetWriter
 from crawler.demo import generate
-from crawler.schema import ARTICLE_SCHEMA, PARTITION_FIELDS, ArticleRecord
 from pipelines.extraction import extract
-from pipelines.parquet_writer import DatasetWriter
 from tests.benchmarks.pool_ipc import demo_samples
 
 SETTINGS = [(500, 50_000), (2000, 50_000), (10_000, 50_000), (2000, 1000)]

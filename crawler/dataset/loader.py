@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
-from crawler.schema import ARTICLE_SCHEMA, REJECT_SCHEMA, partition_schema
+from crawler.dataset.schema import ARTICLE_SCHEMA, REJECT_SCHEMA, partition_schema
 
 __all__ = [
     "TABLES", "dataset_schema", "latest_per_article", "load", "load_rejects", "open_dataset",

@@ -13,10 +13,11 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
-from crawler.schema import RejectReason
-from pipelines.parquet_writer import atomic_write_bytes
+from crawler.dataset.schema import RejectReason
+from crawler.dataset.writer import atomic_write_bytes
+from crawler.monitor.drift import drift_section
 
-__all__ = ["RunManifest", "read_manifests"]
+__all__ = ["RunManifest"]
 
 logger = logging.getLogger(__name__)
 
@@ -62,8 +63,7 @@ class RunManifest:
         settings = crawler.settings
         recorded = {name: _jsonable(settings.get(name)) for name in RECORDED_SETTINGS}
         directory = Path(settings["PARQUET_DIR"]) / "runs"
-        # Imported here: crawler.drift reads earlier manifests through this module.
-        from crawler.drift import drift_section
+        # Imported here: crawler.monitor.drift reads earlier manifests through this module.
 
         extension = cls(directory, settings["RUN_ID"], recorded, crawler.stats,
                         drift=lambda: drift_section(crawler))  # fmt: skip
@@ -91,7 +91,7 @@ class RunManifest:
             "sites": sorted(getattr(spider, "profiles", {})),
             "settings": self.settings,
             "counts": _counts(stats),
-            # Per-site quality indicators vs. earlier runs (crawler/drift.py); None when off.
+            # Per-site quality indicators vs. earlier runs (monitor/drift.py); None when off.
             "drift": self.drift() if self.drift else None,
             "stats": _jsonable(stats),
         }
@@ -125,9 +125,3 @@ def _counts(stats: dict[str, Any]) -> dict[str, Any]:
         "rejects": stats.get("rejects/rows_written", 0),
         "rejects_by_reason": reasons,
     }
-
-
-def read_manifests(root: Path | str) -> list[dict[str, Any]]:
-    """Every run manifest under a dataset root, oldest first."""
-    paths = sorted((Path(root) / "runs").glob("*.json"))
-    return [json.loads(p.read_text(encoding="utf-8")) for p in paths]

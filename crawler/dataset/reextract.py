@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-import inspect
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pyarrow.dataset as ds
 
-from crawler.dataset import open_dataset
-from crawler.items import PageItem
-from crawler.raw import RawArchive
-from crawler.runid import new_run_id
-from crawler.schema import (
+from crawler.dataset.compaction import exchange_paths
+from crawler.dataset.loader import open_dataset
+from crawler.dataset.locking import exclusive_lock
+from crawler.dataset.raw import RawArchive
+from crawler.dataset.reextract_changes import SiteChanges, state_of
+from crawler.dataset.runid import new_run_id
+from crawler.dataset.schema import (
     ARTICLE_SCHEMA,
     PARTITION_FIELDS,
     REJECT_SCHEMA,
@@ -24,14 +24,8 @@ from crawler.schema import (
     RejectReason,
     RejectRecord,
 )  # fmt: skip
-from pipelines.compaction import exchange_paths
-from pipelines.extract import ExtractPipeline
-from pipelines.extraction import ExtractRules
-from pipelines.locking import exclusive_lock
-from pipelines.parquet_writer import DatasetWriter
-from pipelines.reextract_changes import SiteChanges, state_of
-from pipelines.rejects import Rejected, reject_record, rejected
-from pipelines.validate import ValidatePipeline
+from crawler.dataset.writer import DatasetWriter
+from crawler.items import PageItem
 
 __all__ = ["Replayer", "reextract_site"]
 
@@ -39,25 +33,18 @@ EPOCH = datetime.fromtimestamp(0, UTC)
 Tick = Callable[[int, dict[str, int]], None]
 
 
-@dataclass(frozen=True, slots=True)
-class Replayer:
-    """The crawl's extract and validate steps, applied to archived page items."""
+class Replayer(Protocol):
+    """The crawl's extract and validate steps, applied to one archived page (pipelines.replay)."""
 
-    rules: dict[str, ExtractRules]
-    default: ExtractRules
-    validate: ValidatePipeline
+    async def verdict(self, item: PageItem, run_id: str) -> ArticleRecord | RejectRecord: ...
 
-    async def verdict(self, item: PageItem, run_id: str) -> ArticleRecord | RejectRecord:
-        """The article or reject a crawl with today's code would have made of this page."""
-        # The crawl's own pipeline object, inline (no process pool): the same decisions.
-        extractor = ExtractPipeline(self.rules, self.default, run_id)
-        record: ArticleRecord | None = None
-        try:
-            pending = extractor.process_item(item)
-            record = await pending if inspect.isawaitable(pending) else pending
-            return self.validate.process_item(record)
-        except Rejected as exc:
-            return reject_record(item if record is None else record, exc, run_id)
+
+def _duplicate(record: ArticleRecord, run_id: str) -> RejectRecord:
+    return RejectRecord(
+        url=record.url, site=record.site, reason=RejectReason.DUPLICATE,
+        detail=f"canonical URL {record.canonical_url} already stored this run",
+        http_status=record.http_status, fetched_at=record.fetched_at, run_id=run_id,
+    )  # fmt: skip
 
 
 async def _replay(
@@ -69,8 +56,7 @@ async def _replay(
     for done, (page, body) in enumerate(archive.pages(site), start=1):
         result = await replayer.verdict(page.to_item(body), page.run_id)
         if isinstance(result, ArticleRecord) and (page.run_id, result.canonical_url) in seen:
-            detail = f"canonical URL {result.canonical_url} already stored this run"
-            result = reject_record(result, rejected(RejectReason.DUPLICATE, detail), page.run_id)
+            result = _duplicate(result, page.run_id)
         if isinstance(result, ArticleRecord):
             seen.add((page.run_id, result.canonical_url))
             articles.append(result.to_row())

@@ -14,9 +14,9 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.statscollectors import StatsCollector
 
-from crawler.manifest import read_manifests
-from crawler.schema import ArticleRecord
-from pipelines.rejects import Rejected, Unchanged
+from crawler.dataset.runs import read_manifests
+from crawler.dataset.schema import ArticleRecord
+from pipelines.drops import Rejected, Unchanged
 
 __all__ = [
     "METRICS", "DriftMonitor", "SiteTally", "Thresholds", "baseline", "compare", "drift_section",

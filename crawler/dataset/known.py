@@ -12,8 +12,8 @@ from pathlib import Path
 import pyarrow.dataset as ds
 import xxhash
 
-from crawler.dataset import open_dataset
-from pipelines.extraction.canonical import normalize_url
+from crawler.dataset.identity import normalize_url
+from crawler.dataset.loader import open_dataset
 
 __all__ = ["KnownArticle", "KnownArticles", "url_key"]
 

@@ -15,7 +15,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.asyncio import create_looping_call
 
-from crawler.schema import RejectReason
+from crawler.dataset.schema import RejectReason
 
 __all__ = ["Progress", "ProgressLog", "crawl_counters", "terminal"]
 

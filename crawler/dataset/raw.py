@@ -17,8 +17,8 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from crawler.dataset.schema import UTC_TS
 from crawler.items import PageItem
-from crawler.schema import UTC_TS
 
 __all__ = ["RAW_SCHEMA", "RawArchive", "RawPage", "body_digest"]
 

@@ -15,11 +15,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
-from crawler.dataset import latest_per_article, open_dataset
-from crawler.runid import new_run_id
-from crawler.schema import ARTICLE_SCHEMA, PARTITION_FIELDS
-from pipelines.locking import exclusive_lock
-from pipelines.parquet_writer import DatasetWriter
+from crawler.dataset.loader import latest_per_article, open_dataset
+from crawler.dataset.locking import exclusive_lock
+from crawler.dataset.runid import new_run_id
+from crawler.dataset.schema import ARTICLE_SCHEMA, PARTITION_FIELDS
+from crawler.dataset.writer import DatasetWriter
 
 __all__ = ["CompactionResult", "compact_site", "exchange_paths"]
 

@@ -14,11 +14,11 @@ import pyarrow.compute as pc
 from matplotlib import colormaps
 from matplotlib.colors import to_hex
 
-from crawler import report_plots as plots
-from crawler.dataset import load, load_rejects
-from crawler.drift import METRICS, SiteTally
-from crawler.manifest import read_manifests
-from pipelines.parquet_writer import atomic_write_bytes
+from crawler.dataset.loader import load, load_rejects
+from crawler.dataset.runs import read_manifests
+from crawler.dataset.writer import atomic_write_bytes
+from crawler.monitor import report_plots as plots
+from crawler.monitor.drift import METRICS, SiteTally
 
 __all__ = ["FIGURES", "ReportData", "collect", "render", "write_report"]
 

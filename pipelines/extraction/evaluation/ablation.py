@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from . import markup
-from .core import Draft, draft_blocks, finish
+from .. import markup
+from ..core import Draft, draft_blocks, finish
+from ..page import ExtractRules, Page
+from ..textfilter import GENERIC_RULES, TextRule
 from .evalset import Sample
-from .evaluate import CONTENT_TYPE, predict, run, summarize_run
-from .page import ExtractRules, Page
+from .runs import CONTENT_TYPE, predict, run, summarize_run
 from .scoring import Summary
-from .textfilter import GENERIC_RULES, TextRule
 
 __all__ = ["ablate_markup", "ablate_text"]
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pyarrow.dataset as ds
 
-from crawler.dataset import open_dataset
+from crawler.dataset.loader import open_dataset
 
 __all__ = ["summarize"]
 
@@ -33,7 +33,7 @@ def summarize(root: Path | str, run_id: str | None = None) -> str:
     lines += [f"    {reason:<28} {n:>7}" for reason, n in rejects.items()]
     lines += [
         f"  files: {root / 'articles'}/site=*/month=*/*.parquet",
-        "  load:  python -c \"from crawler.dataset import load; print(load('"
+        "  load:  python -c \"from crawler.dataset.loader import load; print(load('"
         + str(root)
         + "').head())\"",
     ]

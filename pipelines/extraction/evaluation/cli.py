@@ -3,7 +3,7 @@
 `scrapy evaluate DATASET_DIR` is the user-facing command and calls `evaluate()`; this module's
 own command line is the same run plus the rule ablations, for extractor development:
 
-    python -m pipelines.extraction.evaluate DATASET_DIR [--out PREDICTIONS.jsonl] [--worst N]
+    python -m pipelines.extraction.evaluation DATASET_DIR [--out PREDICTIONS.jsonl] [--worst N]
         [--baseline] [--limit N] [--lowercase] [--ablate] [--ablate-markup]
 
 Metric (scoring.py): word 4-shingles of case-sensitive Unicode \\w+ tokens, per-page P/R, mean P
@@ -18,71 +18,18 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import trafilatura
-
-from crawler.schema import Removed
-
-from .core import extract
 from .evalset import Dataset, EvaluateError, Sample, load
-from .page import Page, Rejection
-from .scoring import DocScore, Summary, score_doc, snippet_hits, summarize
+from .runs import Extractor, Run, plain_trafilatura, predict, run_interleaved, summarize_run
+from .scoring import DocScore, Summary, score_doc
 
-__all__ = [
-    "EvaluateError",
-    "Options",
-    "Prediction",
-    "Run",
-    "add_options",
-    "evaluate",
-    "main",
-    "predict",
-    "summarize_run",
-]
+__all__ = ["EvaluateError", "Options", "add_options", "evaluate", "main"]
 
-CONTENT_TYPE = "text/html; charset=utf-8"  # the dataset stores every page as UTF-8
 SHOWN_SKIPS = 20  # a dataset broken throughout needs a few examples, not every line
-
-
-@dataclass(frozen=True, slots=True)
-class Prediction:
-    """What an extractor made of one page; the baseline only ever fills `body`."""
-
-    body: str
-    title: str | None = None
-    removed: tuple[Removed, ...] = ()
-    rejected: str | None = None  # the rejection reason, when `extract` found no article
-
-    def to_json(self, doc_id: str) -> dict[str, Any]:
-        """The predictions-file row; `body` and `id` are what the reference scorer reads."""
-        row: dict[str, Any] = {"id": doc_id, "body": self.body, "title": self.title}
-        row["removed"] = [{"kind": r.kind, "text": r.text} for r in self.removed]
-        if self.rejected is not None:
-            row["rejected"] = self.rejected
-        return row
-
-
-Extractor = Callable[[bytes, str], Prediction]
-
-
-@dataclass(frozen=True, slots=True)
-class Run:
-    """One extractor's predictions over the dataset and the seconds they took."""
-
-    name: str
-    predictions: dict[str, Prediction]
-    seconds: float
-
-    @property
-    def texts(self) -> dict[str, str]:
-        """The predicted text of each page, by id: what the scores are computed on."""
-        return {doc_id: p.body for doc_id, p in self.predictions.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,59 +48,6 @@ class Options:
         """The options parsed by a parser that `add_options` set up."""
         out = Path(args.out) if args.out else None
         return cls(Path(dataset), out, args.worst, args.baseline, args.limit, args.lowercase)
-
-
-def predict(html: bytes, url: str) -> Prediction:
-    """What `extract` finds in UTF-8 page bytes; a rejection predicts an empty text."""
-    result = extract(Page(url=url, body=html, content_type=CONTENT_TYPE))
-    if isinstance(result, Rejection):
-        return Prediction("", rejected=result.reason)
-    return Prediction(result.text, result.title, tuple(result.removed))
-
-
-def plain_trafilatura(html: bytes, url: str) -> Prediction:
-    """The baseline: trafilatura's defaults on the decoded page."""
-    text = trafilatura.extract(html.decode("utf-8", errors="replace"), url=url or None)
-    return Prediction(text or "")
-
-
-def run(name: str, func: Extractor, samples: Sequence[Sample]) -> Run:
-    """Predictions of one extractor, timed over the extractor calls only."""
-    predictions: dict[str, Prediction] = {}
-    start = time.perf_counter()
-    for sample in samples:
-        predictions[sample.id] = func(sample.body, sample.url)
-    return Run(name, predictions, time.perf_counter() - start)
-
-
-def run_interleaved(named: Sequence[tuple[str, Extractor]], samples: Sequence[Sample]) -> list[Run]:
-    """Predictions of several extractors, page by page in turn, each call timed on its own.
-
-    Alternating keeps the time ratio fair when the machine's load changes during the run.
-    """
-    predictions: list[dict[str, Prediction]] = [{} for _ in named]
-    seconds = [0.0] * len(named)
-    for sample in samples:
-        for i, (_, func) in enumerate(named):
-            start = time.perf_counter()
-            predictions[i][sample.id] = func(sample.body, sample.url)
-            seconds[i] += time.perf_counter() - start
-    return [Run(name, predictions[i], seconds[i]) for i, (name, _) in enumerate(named)]
-
-
-def summarize_run(
-    samples: Sequence[Sample], texts: Mapping[str, str], lowercase: bool = False
-) -> Summary:
-    """Mean P/R/F1 and snippet shares of predicted texts over the given (scored) samples."""
-    lower = lowercase
-    scores = [score_doc(texts[s.id], s.truth or "", lower) for s in samples]
-    found, wanted, leaked, unwanted = 0, 0, 0, 0
-    for s in samples:
-        hit, total = snippet_hits(texts[s.id], s.row.get("with_snippets") or [], lower)
-        found, wanted = found + hit, wanted + total
-        hit, total = snippet_hits(texts[s.id], s.row.get("without_snippets") or [], lower)
-        leaked, unwanted = leaked + hit, unwanted + total
-    return summarize(scores, (found, wanted), (leaked, unwanted))
 
 
 def format_summary(label: str, s: Summary) -> str:

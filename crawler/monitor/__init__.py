@@ -1,0 +1,1 @@
+"""What a run reports about itself: the run manifest, quality drift, progress lines, the report."""

@@ -1,0 +1,1 @@
+"""Scoring the extraction layer against pages with known bodies (`scrapy evaluate`)."""
