@@ -14,6 +14,7 @@ from scrapy.settings import SETTINGS_PRIORITIES
 from crawler.dataset.runid import new_run_id
 from crawler.dataset.summary import summarize
 from crawler.demo import generate, serve
+from crawler.demo.weight import WEIGHTS
 
 __all__ = ["DEMO_PROFILES", "Command"]
 
@@ -25,7 +26,7 @@ class Command(ScrapyCommand):
     default_settings = {"LOG_LEVEL": "INFO"}
 
     def syntax(self) -> str:
-        return "[-o DIR] [--pages N] [--seed S] [--site-dir DIR]"
+        return "[-o DIR] [--pages N] [--seed S] [--weight light|real] [--site-dir DIR]"
 
     def short_desc(self) -> str:
         return "Crawl the bundled demo site (served on 127.0.0.1) into a Parquet dataset"
@@ -47,6 +48,12 @@ class Command(ScrapyCommand):
             help="article URLs on the demo site (default: 50)",
         )
         parser.add_argument("--seed", type=int, default=1, help="generator seed (default: 1)")
+        parser.add_argument(
+            "--weight",
+            choices=WEIGHTS,
+            default="light",
+            help="page weight: light (~10 KB, default) or real (100-250 KB, like real sites)",
+        )
         parser.add_argument(
             "--site-dir",
             default=None,
@@ -74,7 +81,7 @@ class Command(ScrapyCommand):
         assert self.settings is not None and self.crawler_process is not None
         with tempfile.TemporaryDirectory(prefix="opinion-demo-") as tmp:
             site_dir = Path(opts.site_dir or tmp)
-            generate(site_dir, pages=opts.pages, seed=opts.seed)
+            generate(site_dir, pages=opts.pages, seed=opts.seed, weight=opts.weight)
             print(f"demo site: {opts.pages} article URLs generated in {site_dir}")
             with serve(site_dir) as server:
                 # The demo hosts live under the reserved .test TLD: only our proxy reaches them.

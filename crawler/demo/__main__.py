@@ -9,6 +9,7 @@ from pathlib import Path
 from crawler.demo.devset import export_devset
 from crawler.demo.generator import generate
 from crawler.demo.server import serve
+from crawler.demo.weight import WEIGHTS
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -18,6 +19,8 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("dir", type=Path)
     gen.add_argument("--pages", type=int, default=50, help="article URLs over all publishers")
     gen.add_argument("--seed", type=int, default=1)
+    gen.add_argument("--weight", choices=WEIGHTS, default="light",
+                     help="real: article pages of 100-250 KB, like real sites'")  # fmt: skip
     srv = commands.add_parser("serve", help="serve DIR as an HTTP proxy until Ctrl-C")
     srv.add_argument("dir", type=Path)
     srv.add_argument("--port", type=int, default=0)
@@ -32,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     """Run one subcommand; returns the exit status."""
     args = _parser().parse_args(argv)
     if args.command == "generate":
-        site = generate(args.dir, pages=args.pages, seed=args.seed)
+        site = generate(args.dir, pages=args.pages, seed=args.seed, weight=args.weight)
         print(f"wrote {site.pages} article URLs for {', '.join(site.profiles)} into {site.root}")
     elif args.command == "export-devset":
         count = export_devset(args.dir, args.out)

@@ -13,6 +13,7 @@ from crawler.demo.model import PageMeta
 from crawler.demo.publisher import Publisher
 from crawler.demo.routes import RouteWriter
 from crawler.demo.site import DemoSite, truth_record
+from crawler.demo.weight import WEIGHTS, weigh
 
 PUBLISHERS: tuple[Publisher, ...] = (Ledger(), Courier(), Gazette())
 RELATED_WINDOW = 12  # how many newer pages an article may link to
@@ -35,11 +36,20 @@ def _plans(pages: int, seed: int, revisions: dict[str, int]) -> dict[str, list[P
 
 
 def generate(
-    root: Path, pages: int = 50, seed: int = 1, revisions: dict[str, int] | None = None
+    root: Path,
+    pages: int = 50,
+    seed: int = 1,
+    revisions: dict[str, int] | None = None,
+    weight: str = "light",
 ) -> DemoSite:
-    """Write the site for `pages` article URLs into `root`; same inputs give the same bytes."""
+    """Write the site for `pages` article URLs into `root`; same inputs give the same bytes.
+
+    `weight="real"` wraps article pages in real-page weight (`crawler/demo/weight.py`).
+    """
     if pages < 0:
         raise ValueError("pages must be >= 0")
+    if weight not in WEIGHTS:
+        raise ValueError(f"weight must be one of {', '.join(WEIGHTS)}")
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
     revisions = {k: v for k, v in (revisions or {}).items() if v}
@@ -55,13 +65,18 @@ def generate(
             else:
                 older = plans[pub.short][max(0, n - RELATED_WINDOW) : n]
                 article = build_article(pub, meta, seed, older)
-                routes.add(pub.host, pub.article_file(article))
+                page = pub.article_file(article)
+                if weight == "real":
+                    near = plans[pub.short][max(0, n - RELATED_WINDOW) : n + RELATED_WINDOW]
+                    page = weigh(pub, page, article, near, seed)
+                routes.add(pub.host, page)
             record = truth_record(pub, meta, article)
             truth.write(json.dumps(record, ensure_ascii=False, sort_keys=False) + "\n")
     for pub in PUBLISHERS:
         for site_file in pub.site_files(plans[pub.short]):
             routes.add(pub.host, site_file)
     routes.save()
-    site = DemoSite(root, pages, seed, {pub.name: pub.host for pub in PUBLISHERS}, revisions)
+    hosts = {pub.name: pub.host for pub in PUBLISHERS}
+    site = DemoSite(root, pages, seed, hosts, revisions, weight)
     site.save()
     return site

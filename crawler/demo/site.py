@@ -23,6 +23,7 @@ class DemoSite:
     seed: int
     hosts: dict[str, str] = field(default_factory=dict)  # profile name -> host
     revisions: dict[str, int] = field(default_factory=dict)
+    weight: str = "light"  # "real": article pages carry real-page weight (weight.py)
 
     @property
     def profiles(self) -> list[str]:
@@ -50,6 +51,7 @@ class DemoSite:
             "seed": self.seed,
             "hosts": self.hosts,
             "revisions": self.revisions,
+            "weight": self.weight,
         }
         target = self.root / SITE_FILE
         target.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
@@ -60,7 +62,12 @@ class DemoSite:
         """Reopen a site written by `generate`."""
         data = json.loads((Path(root) / SITE_FILE).read_text(encoding="utf-8"))
         return cls(
-            Path(root), data["pages"], data["seed"], data["hosts"], data.get("revisions", {})
+            Path(root),
+            data["pages"],
+            data["seed"],
+            data["hosts"],
+            data.get("revisions", {}),
+            data.get("weight", "light"),
         )
 
 
