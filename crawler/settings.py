@@ -41,6 +41,8 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.BackoffRetryMiddleware": 550,
     "scrapy.downloadermiddlewares.httpproxy.HttpProxyMiddleware": None,
     "crawler.middlewares.PerHostProxyMiddleware": 750,
+    # Before HttpCompressionMiddleware (590) decodes: a cut stream must not pass as a page.
+    "crawler.truncation.TruncatedBodyMiddleware": 595,
 }
 # Cookies could carry session credentials into logs or requests: we need none.
 COOKIES_ENABLED = False

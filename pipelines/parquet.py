@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import pyarrow as pa
 from scrapy.crawler import Crawler
@@ -16,6 +16,7 @@ from crawler.dataset.locking import shared_lock
 from crawler.dataset.schema import ARTICLE_SCHEMA, PARTITION_FIELDS, ArticleRecord
 from crawler.dataset.writer import DatasetWriter
 from pipelines.drops import NotStored
+from pipelines.storage import Reject, StorageFailure, reject_unwritable, rejecter
 
 __all__ = ["ParquetPipeline", "writer_from_settings"]
 
@@ -41,10 +42,12 @@ def writer_from_settings(
 class ParquetPipeline:
     """Appends each article record to the articles dataset.
 
-    When the dataset cannot be written (disk full, directory gone or read-only) the
-    crawl is stopped with finish reason `storage_failed`: fetching on would only lose
-    more pages. Files already written stay complete; the buffered rows are counted
-    in `storage/unwritten_rows` and their pages are fetched again by the next run.
+    When the dataset cannot be written (disk full, directory gone or read-only, any error
+    of a flush) the crawl is stopped with finish reason `storage_failed` and exits 1:
+    fetching on would only lose more pages. Files already written stay complete; rows not
+    written are counted in `storage/unwritten_rows`, taken back out of the new/revision
+    counts, and their pages are fetched again by the next run. A single row that cannot be
+    converted is filed as an `unwritable_row` reject while the rest of its batch lands.
     """
 
     def __init__(
@@ -52,56 +55,63 @@ class ParquetPipeline:
         writer: DatasetWriter,
         stats: StatsCollector,
         root: str,
-        stop_crawl: Callable[[str], object] = lambda reason: None,
+        failure: StorageFailure | None = None,
+        reject: Reject = lambda item, exc: None,
     ) -> None:
         self.stats = stats
         self.writer = writer
         self.root = root
-        self.stop_crawl = stop_crawl
-        self.failure: OSError | None = None
+        self.failure = failure or StorageFailure(stats)
+        self.reject = reject
         self.lock = contextlib.ExitStack()
+        writer.on_unwritable = self._unwritable
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ParquetPipeline:
         settings = crawler.settings
         writer = writer_from_settings(settings, "articles", ARTICLE_SCHEMA, PARTITION_FIELDS)
-
-        def stop_crawl(reason: str) -> object:
-            assert crawler.engine is not None
-            return asyncio.ensure_future(crawler.engine.close_spider_async(reason=reason))
-
-        return cls(writer, crawler.stats, settings["PARQUET_DIR"], stop_crawl)
+        return cls(writer, crawler.stats, settings["PARQUET_DIR"],
+                   StorageFailure.from_crawler(crawler), rejecter(crawler))  # fmt: skip
 
     def open_spider(self) -> None:
         # Compaction waits for (and blocks) writers: it must never swap files under a crawl.
         self.lock.enter_context(shared_lock(self.root))
 
     def process_item(self, item: ArticleRecord) -> ArticleRecord:
-        if self.failure is not None:
-            raise NotStored(f"dataset not writable: {self.failure}")
-        try:
-            self.writer.write(item.to_row())
-        except OSError as exc:
-            self._failed(exc)
-            raise NotStored(f"dataset not writable: {exc}") from exc
+        if self.failure.error is not None:
+            self._not_written(item.to_row())
+            raise NotStored(f"dataset not writable: {self.failure.error}")
         self.stats.inc_value("articles/accepted")
         self.stats.inc_value(f"articles/site/{item.site}")
+        try:
+            self.writer.write(item.to_row())
+        except Exception as exc:  # whatever a flush raises, the crawl must stop loudly
+            self.failure.failed("articles", self.root, exc)
+            raise NotStored(f"dataset not writable: {exc}") from exc
         return item
 
-    def _failed(self, exc: OSError) -> None:
-        self.failure = exc
-        logger.error("cannot write the dataset under %s: %s; stopping the crawl", self.root, exc)
-        self.stats.set_value("storage/error", f"{type(exc).__name__}: {exc}")
-        self.stop_crawl("storage_failed")
+    def _unwritable(self, row: dict[str, Any], exc: Exception) -> None:
+        self._not_written(row)
+        self.stats.inc_value("storage/unwritable_rows")
+        reject_unwritable(self.reject, row, exc)
+
+    def _not_written(self, row: dict[str, Any]) -> None:
+        """Take a row that never reached a file back out of the counts that claimed it."""
+        kind = "new" if row.get("revision", 1) <= 1 else "revisions"
+        for key in (f"articles/{kind}", "articles/accepted", f"articles/site/{row['site']}"):
+            if self.stats.get_value(key, 0) > 0:
+                self.stats.inc_value(key, -1)
 
     def close_spider(self) -> None:
         try:
-            if self.failure is None:
+            if self.failure.error is None:
                 self.writer.close()
-        except OSError as exc:
-            self._failed(exc)
+        except Exception as exc:
+            self.failure.failed("articles", self.root, exc)
         finally:
             self.lock.close()
+            for row in self.writer.pending():
+                self._not_written(row)
             self.stats.set_value("storage/unwritten_rows", self.writer.buffered)
             self.stats.set_value("articles/rows_written", self.writer.rows_written)
             self.stats.set_value("articles/files_written", len(self.writer.files_written))

@@ -12,6 +12,7 @@ from crawler.dataset.raw import RAW_SCHEMA, RawArchive, RawPage, body_digest
 from crawler.dataset.schema import PARTITION_FIELDS
 from crawler.dataset.writer import DatasetWriter
 from crawler.items import PageItem
+from pipelines.storage import Reject, StorageFailure, reject_unwritable, rejecter
 
 __all__ = ["RawArchivePipeline"]
 
@@ -33,13 +34,18 @@ class RawArchivePipeline:
         run_id: str,
         stats: StatsCollector | None = None,
         crawler: Crawler | None = None,
+        failure: StorageFailure | None = None,
+        reject: Reject = lambda item, exc: None,
     ) -> None:
         self.writer = writer
         self.archive = archive
         self.run_id = run_id
         self.stats = stats
         self.crawler = crawler
+        self.failure = failure or (StorageFailure(stats) if stats else None)
+        self.reject = reject
         self.known: set[tuple[str, str]] = set()
+        writer.on_unwritable = lambda row, exc: reject_unwritable(self.reject, row, exc)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RawArchivePipeline:
@@ -55,7 +61,8 @@ class RawArchivePipeline:
             row_group_rows=settings.getint("RAW_ARCHIVE_FLUSH_ROWS"),
             compression=settings["PARQUET_COMPRESSION"],
         )  # fmt: skip
-        return cls(writer, RawArchive(root), settings["RUN_ID"], crawler.stats, crawler)
+        return cls(writer, RawArchive(root), settings["RUN_ID"], crawler.stats, crawler,
+                   StorageFailure.from_crawler(crawler), rejecter(crawler))  # fmt: skip
 
     def open_spider(self) -> None:
         spider = self.crawler.spider if self.crawler else None
@@ -70,13 +77,30 @@ class RawArchivePipeline:
         key = (item.site, digest)
         revisit = key in self.known
         self.known.add(key)
-        self.writer.write(RawPage.from_item(item, self.run_id, revisit, digest).to_row())
+        if self.failure is not None and self.failure.error is not None:
+            self._count("raw/unwritten")
+            return item  # the articles still get their chance; the run already failed
+        try:
+            self.writer.write(RawPage.from_item(item, self.run_id, revisit, digest).to_row())
+        except Exception as exc:  # whatever a flush raises, the crawl must stop loudly
+            self._storage_failed(exc)
         self._count("raw/pages")
         self._count("raw/revisits" if revisit else "raw/bytes", 1 if revisit else len(item.body))
         return item
 
+    def _storage_failed(self, exc: Exception) -> None:
+        if self.failure is None:
+            raise exc
+        self.failure.failed("raw", self.writer.root, exc)
+
     def close_spider(self) -> None:
-        self.writer.close()
+        try:
+            if self.failure is None or self.failure.error is None:
+                self.writer.close()
+        except Exception as exc:
+            self._storage_failed(exc)
+        if self.writer.buffered:
+            self._count("raw/unwritten", self.writer.buffered)
         logger.info("raw archive: %d pages in %s", self.writer.rows_written, self.writer.root)
 
     def _count(self, key: str, n: int = 1) -> None:

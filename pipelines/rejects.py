@@ -13,7 +13,9 @@ from scrapy.statscollectors import StatsCollector
 from crawler.dataset.schema import PARTITION_FIELDS, REJECT_SCHEMA
 from crawler.dataset.writer import DatasetWriter
 from pipelines.drops import NotStored, Rejected, reject_record
+from pipelines.extraction.unicode import valid_unicode
 from pipelines.parquet import writer_from_settings
+from pipelines.storage import StorageFailure
 
 __all__ = ["RejectsWriter"]
 
@@ -21,18 +23,30 @@ logger = logging.getLogger(__name__)
 
 
 class RejectsWriter:
-    """Writes every rejected item to the rejects dataset and counts it by reason and site."""
+    """Writes every rejected item to the rejects dataset and counts it by reason and site.
 
-    def __init__(self, writer: DatasetWriter, stats: StatsCollector, run_id: str) -> None:
+    A rejects flush that fails stops the crawl like a failing articles flush does.
+    """
+
+    def __init__(
+        self,
+        writer: DatasetWriter,
+        stats: StatsCollector,
+        run_id: str,
+        failure: StorageFailure | None = None,
+    ) -> None:
         self.stats = stats
         self.writer = writer
         self.run_id = run_id
+        self.failure = failure or StorageFailure(stats)
+        writer.on_unwritable = self._unwritable
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RejectsWriter:
         settings = crawler.settings
         writer = writer_from_settings(settings, "rejects", REJECT_SCHEMA, PARTITION_FIELDS)
-        extension = cls(writer, crawler.stats, settings["RUN_ID"])
+        extension = cls(writer, crawler.stats, settings["RUN_ID"],
+                        StorageFailure.from_crawler(crawler))  # fmt: skip
         crawler.signals.connect(extension.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
@@ -43,21 +57,29 @@ class RejectsWriter:
         if not isinstance(exception, Rejected):
             logger.warning("item dropped without a named reason: %r (%s)", item, exception)
             return
-        record = reject_record(item, exception, self.run_id)
+        record = valid_unicode(reject_record(item, exception, self.run_id))
         self.stats.inc_value(f"rejects/{record.reason}")
         self.stats.inc_value(f"rejects/site/{record.site}/{record.reason}")
+        if self.failure.error is not None:
+            self.stats.inc_value("rejects/unwritten")
+            return
         try:
             self.writer.write(record.to_row())
-        except OSError as exc:
-            self.stats.inc_value("rejects/unwritten")
-            logger.error("cannot write the rejects dataset: %s", exc)
+        except Exception as exc:  # whatever a flush raises, the crawl must stop loudly
+            self.failure.failed("rejects", self.writer.root, exc)
+
+    def _unwritable(self, row: dict[str, Any], exc: Exception) -> None:
+        self.stats.inc_value("rejects/unwritten")
+        logger.error("reject of %s cannot be written: %s: %s", row.get("url"),
+                     type(exc).__name__, exc)  # fmt: skip
 
     def spider_closed(self) -> None:
         try:
-            self.writer.close()
-        except OSError as exc:
-            logger.error(
-                "cannot write the rejects dataset: %s (%d rows)", exc, self.writer.buffered
-            )
+            if self.failure.error is None:
+                self.writer.close()
+        except Exception as exc:
+            self.failure.failed("rejects", self.writer.root, exc)
+        if self.writer.buffered:
+            self.stats.inc_value("rejects/unwritten", self.writer.buffered)
         self.stats.set_value("rejects/rows_written", self.writer.rows_written)
         logger.info("rejects: %d rows in %s", self.writer.rows_written, Path(self.writer.root))

@@ -55,6 +55,7 @@ class Reply:
     delay: float = 0.0  # seconds to wait before answering ("slow", "hang")
     then: Reply | None = None  # the answer after `times` answers like this one
     times: int = 0
+    content_length: int | None = None  # announced instead of the body's length (a short read)
 
 
 @dataclass
@@ -147,10 +148,13 @@ class FaultServer:
         handler.send_response(reply.status)
         for name, value in reply.headers.items():
             handler.send_header(name, value)
-        handler.send_header("Content-Length", str(len(reply.body)))
+        announced = len(reply.body) if reply.content_length is None else reply.content_length
+        handler.send_header("Content-Length", str(announced))
         handler.end_headers()
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             handler.wfile.write(reply.body)
+        if announced != len(reply.body):
+            handler.close_connection = True  # the rest never comes
 
 
 def gzip_bomb(size: int) -> bytes:

@@ -9,10 +9,9 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.crawler import Crawler
 
 from crawler.monitor.drift import exit_code_of
+from crawler.monitor.outcome import FAILED_REASONS, finish_reason
 
 __all__ = ["FAILED_REASONS", "Command"]
-
-FAILED_REASONS = {"storage_failed"}
 
 
 class Command(ScrapyCrawlCommand):
@@ -41,6 +40,7 @@ class Command(ScrapyCrawlCommand):
 
 def _exit_code(crawler: Crawler) -> int:
     # A crawl stopped because the dataset could not be written failed, whatever drift says.
-    if crawler.stats.get_value("finish_reason") in FAILED_REASONS:
+    stats = crawler.stats.get_stats()
+    if finish_reason(stats, stats.get("finish_reason")) in FAILED_REASONS:
         return 1
     return exit_code_of(crawler)

@@ -109,6 +109,8 @@ class RejectReason:
     DUPLICATE = "duplicate"  # same canonical URL and text already seen this run
     EXTRACTION_FAILED = "extraction_failed"  # the extractor raised or its worker died
     EXTRACTION_TIMEOUT = "extraction_timeout"  # no result within EXTRACT_TIMEOUT seconds
+    TRUNCATED_BODY = "truncated_body"  # fewer bytes than Content-Length, or a cut compressed stream
+    UNWRITABLE_ROW = "unwritable_row"  # extracted, but the row could not be stored (kept out)
 
     @classmethod
     def all(cls) -> list[str]:

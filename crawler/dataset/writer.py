@@ -7,16 +7,23 @@ import logging
 import os
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-__all__ = ["DatasetWriter", "atomic_file", "atomic_write_bytes"]
+__all__ = ["DatasetWriter", "UnwritableRow", "atomic_file", "atomic_write_bytes"]
 
 logger = logging.getLogger(__name__)
+
+# Called with a row that cannot become part of a file (and why); the rest of its batch lands.
+UnwritableRow = Callable[[dict[str, Any], Exception], object]
+
+
+def _log_unwritable(row: dict[str, Any], exc: Exception) -> None:
+    logger.error("row %r cannot be written: %s: %s", row.get("url"), type(exc).__name__, exc)
 
 
 class DatasetWriter:
@@ -25,7 +32,9 @@ class DatasetWriter:
     Readers never see a partial file: each file is written under a hidden temporary
     name (ignored by pyarrow, pandas and `*.parquet` globs), fsynced, then renamed.
     A killed process loses only the rows still buffered: at most `flush_rows`, or
-    what arrived within the last `flush_seconds`.
+    what arrived within the last `flush_seconds`. A row that cannot be converted to the
+    schema (text that is no valid Unicode, a number out of range) is handed to
+    `on_unwritable` and left out; the rest of its batch lands.
     """
 
     def __init__(
@@ -39,6 +48,7 @@ class DatasetWriter:
         flush_seconds: float = 300.0,
         row_group_rows: int = 50_000,
         compression: str = "zstd",
+        on_unwritable: UnwritableRow = _log_unwritable,
     ) -> None:
         self.root = Path(root)
         self.schema = schema
@@ -48,7 +58,9 @@ class DatasetWriter:
         self.flush_seconds = flush_seconds
         self.row_group_rows = row_group_rows
         self.compression = compression
+        self.on_unwritable = on_unwritable
         self.rows_written = 0
+        self.rows_unwritable = 0
         self.files_written: list[Path] = []
         self._buffers: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
         self._buffered = 0
@@ -71,21 +83,51 @@ class DatasetWriter:
     def _flush_is_due(self) -> bool:
         return time.monotonic() - self._last_flush >= self.flush_seconds
 
+    def pending(self) -> Iterator[dict[str, Any]]:
+        """The rows accepted but not yet on disk."""
+        for rows in self._buffers.values():
+            yield from rows
+
     def flush(self) -> list[Path]:
-        """Write every buffered partition to its own new file."""
+        """Write every buffered partition to its own new file.
+
+        Raises whatever the file system or pyarrow raised; the rows of partitions not
+        written stay buffered (and `pending`).
+        """
         written = []
         for key in sorted(self._buffers):
             rows = self._buffers[key]
-            table = pa.Table.from_pylist(rows, schema=self.schema)
-            path = self._write_file(key, table)
+            table = self._table(rows)
+            if table.num_rows:
+                written.append(self._write_file(key, table))
+                self.files_written.append(written[-1])
             # Forget rows only once their file is safely in place.
             del self._buffers[key]
             self._buffered -= len(rows)
-            self.rows_written += len(rows)
-            written.append(path)
+            self.rows_written += table.num_rows
         self._last_flush = time.monotonic()
-        self.files_written.extend(written)
         return written
+
+    def _table(self, rows: list[dict[str, Any]]) -> pa.Table:
+        """The rows as one table; rows that cannot be converted are isolated, one by one."""
+        try:
+            return pa.Table.from_pylist(rows, schema=self.schema)
+        except Exception:  # any conversion error is some row's fault
+            pass
+        tables = []
+        for row in rows:
+            try:
+                tables.append(pa.Table.from_pylist([row], schema=self.schema))
+            except Exception as exc:
+                self.rows_unwritable += 1
+                self._report_unwritable(row, exc)
+        return pa.concat_tables(tables) if tables else self.schema.empty_table()
+
+    def _report_unwritable(self, row: dict[str, Any], exc: Exception) -> None:
+        try:
+            self.on_unwritable(row, exc)
+        except Exception:  # a failing report must not cost the rest of the batch
+            logger.exception("cannot report an unwritable row of %s", self.root)
 
     def close(self) -> None:
         """Flush what is left."""

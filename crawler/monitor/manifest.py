@@ -16,6 +16,7 @@ from scrapy.statscollectors import StatsCollector
 from crawler.dataset.schema import RejectReason
 from crawler.dataset.writer import atomic_write_bytes
 from crawler.monitor.drift import drift_section
+from crawler.monitor.outcome import finish_reason
 
 __all__ = ["RunManifest"]
 
@@ -87,7 +88,8 @@ class RunManifest:
             "run_id": self.run_id,
             "started_at": self.started_at.isoformat(),
             "finished_at": datetime.now(UTC).isoformat(),
-            "finish_reason": reason,
+            # A write that failed in the final flush, after the reason was decided, still fails.
+            "finish_reason": finish_reason(stats, reason),
             "sites": sorted(getattr(spider, "profiles", {})),
             "settings": self.settings,
             "counts": _counts(stats),

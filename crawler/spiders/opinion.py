@@ -24,6 +24,7 @@ from crawler.incremental import Decision, RecrawlPolicy, conditional_headers, pa
 from crawler.items import PageItem
 from crawler.links import LinkResolver
 from crawler.profile import SiteProfile, load_profiles, select_profiles
+from crawler.truncation import is_truncation
 
 __all__ = ["OpinionSpider"]
 
@@ -250,6 +251,8 @@ _IGNORED_REASONS = {
 
 def failure_reason(error: BaseException | None) -> str:
     """The reject reason for a request that got no usable response."""
+    if is_truncation(error):
+        return RejectReason.TRUNCATED_BODY
     if isinstance(error, IgnoreRequest):
         message = str(error)
         for prefix, reason in _IGNORED_REASONS.items():

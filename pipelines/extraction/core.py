@@ -26,6 +26,7 @@ from .notfound import is_not_found
 from .page import ExtractRules, Page, Rejection, compiled_patterns, compiled_selectors
 from .standfirst import restore_standfirst
 from .textfilter import GENERIC_RULES, TextRule, filter_blocks, is_paywall_notice
+from .unicode import valid_unicode
 from .widgets import strip_widgets
 
 __all__ = ["EXTRACTOR_VERSION", "Draft", "draft_blocks", "extract", "finish"]
@@ -39,11 +40,12 @@ _DEFAULT_RULES = ExtractRules()
 
 
 def extract(page: Page, rules: ExtractRules = _DEFAULT_RULES) -> ArticleRecord | Rejection:
-    """Extract the article of a fetched page; never raises."""
+    """Extract the article of a fetched page; never raises, and every string is valid Unicode."""
     try:
-        return _extract(page, rules)
+        return valid_unicode(_extract(page, rules))
     except Exception as exc:  # the contract: any input yields a record or a named rejection
-        return Rejection(RejectReason.EXTRACTION_FAILED, f"{type(exc).__name__}: {exc}"[:500])
+        detail = f"{type(exc).__name__}: {exc}"[:500]
+        return valid_unicode(Rejection(RejectReason.EXTRACTION_FAILED, detail))
 
 
 @dataclass(frozen=True, slots=True)

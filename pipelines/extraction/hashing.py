@@ -19,4 +19,5 @@ def normalize_text(text: str) -> str:
 
 def content_hash(text: str) -> str:
     """xxhash64 hex digest of the normalized text."""
-    return xxhash.xxh64_hexdigest(normalize_text(text).encode("utf-8"))
+    # surrogatepass: a hash is total; valid_unicode rehashes text it had to repair.
+    return xxhash.xxh64_hexdigest(normalize_text(text).encode("utf-8", "surrogatepass"))
