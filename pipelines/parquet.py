@@ -86,7 +86,7 @@ class ParquetPipeline:
         try:
             self.writer.write(item.to_row())
         except Exception as exc:  # whatever a flush raises, the crawl must stop loudly
-            self.failure.failed("articles", self.root, exc)
+            self.failure.failed(self.writer.root, exc)
             raise NotStored(f"dataset not writable: {exc}") from exc
         return item
 
@@ -107,7 +107,7 @@ class ParquetPipeline:
             if self.failure.error is None:
                 self.writer.close()
         except Exception as exc:
-            self.failure.failed("articles", self.root, exc)
+            self.failure.failed(self.writer.root, exc)
         finally:
             self.lock.close()
             for row in self.writer.pending():

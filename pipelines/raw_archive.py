@@ -91,7 +91,7 @@ class RawArchivePipeline:
     def _storage_failed(self, exc: Exception) -> None:
         if self.failure is None:
             raise exc
-        self.failure.failed("raw", self.writer.root, exc)
+        self.failure.failed(self.writer.root, exc)
 
     def close_spider(self) -> None:
         try:

@@ -66,7 +66,7 @@ class RejectsWriter:
         try:
             self.writer.write(record.to_row())
         except Exception as exc:  # whatever a flush raises, the crawl must stop loudly
-            self.failure.failed("rejects", self.writer.root, exc)
+            self.failure.failed(self.writer.root, exc)
 
     def _unwritable(self, row: dict[str, Any], exc: Exception) -> None:
         self.stats.inc_value("rejects/unwritten")
@@ -78,7 +78,7 @@ class RejectsWriter:
             if self.failure.error is None:
                 self.writer.close()
         except Exception as exc:
-            self.failure.failed("rejects", self.writer.root, exc)
+            self.failure.failed(self.writer.root, exc)
         if self.writer.buffered:
             self.stats.inc_value("rejects/unwritten", self.writer.buffered)
         self.stats.set_value("rejects/rows_written", self.writer.rows_written)

@@ -42,12 +42,12 @@ class StorageFailure:
 
         return cls(crawler.stats, stop_crawl)
 
-    def failed(self, what: str, root: object, exc: Exception) -> None:
+    def failed(self, root: object, exc: Exception) -> None:
         """Log, record and stop: fetching on would only lose more pages."""
         if self.error is None:
             self.error = exc
-            logger.error("cannot write the %s dataset under %s: %s: %s; stopping the crawl",
-                         what, root, type(exc).__name__, exc)  # fmt: skip
+            logger.error("cannot write the dataset under %s: %s: %s; stopping the crawl",
+                         root, type(exc).__name__, exc)  # fmt: skip
             if self.stats.get_value(FAILED_STAT) is None:
                 self.stats.set_value(FAILED_STAT, f"{type(exc).__name__}: {exc}")
             self.stop_crawl(STORAGE_FAILED)
