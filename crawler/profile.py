@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from crawler.profile_checks import ascii_host, check_domain
+from crawler.urlpattern import PatternError, UrlPattern
+
 __all__ = [
     "BUNDLED_PROFILES",
+    "MorePages",
     "ProfileError",
     "SiteProfile",
     "load_profile",
     "load_profiles",
+    "profile_for_url",
     "select_profiles",
 ]
 
@@ -31,19 +37,41 @@ class ProfileError(ValueError):
 
 
 @dataclass(frozen=True, slots=True)
+class MorePages:
+    """Listing pages a "load more" button fetches: `template` with {offset} = first + k*step."""
+
+    template: str
+    first: int = 2
+    step: int = 1
+    max_pages: int = 5
+
+    def url(self, index: int) -> str:
+        """The URL of the index-th further page (0 is the first one the button loads)."""
+        return self.template.replace("{offset}", str(self.first + index * self.step))
+
+
+@dataclass(frozen=True, slots=True)
 class SiteProfile:
     """What the crawler knows about one site: where to look, what to take, what to strip."""
 
     name: str
     domains: tuple[str, ...]
-    article_allow: tuple[re.Pattern[str], ...]
-    article_deny: tuple[re.Pattern[str], ...] = ()
+    article_allow: tuple[UrlPattern, ...]
+    article_deny: tuple[UrlPattern, ...] = ()
     start_urls: tuple[str, ...] = ()
     feeds: tuple[str, ...] = ()
     sitemaps: tuple[str, ...] = ()
-    listing_allow: tuple[re.Pattern[str], ...] = ()
+    listing_allow: tuple[UrlPattern, ...] = ()
     listing_areas: tuple[str, ...] = ()
     max_listing_pages: int = 100
+    more_pages: MorePages | None = None
+    # Child sitemaps of an index worth reading: matching one of these, or changed recently.
+    sitemap_follow: tuple[UrlPattern, ...] = ()
+    sitemap_max_age_days: float | None = None
+    # The page sections wanted (its own JSON-LD, meta, breadcrumb or `section_selector`
+    # decide) when news and opinion share one URL form; empty: no check.
+    sections: tuple[str, ...] = ()
+    section_selector: str | None = None
     strip_selectors: tuple[str, ...] = ()
     strip_patterns: tuple[str, ...] = ()
     section: str = "opinion"
@@ -56,11 +84,16 @@ class SiteProfile:
 
     def on_domain(self, url: str) -> bool:
         """True for http(s) URLs on one of the profile's domains or their subdomains."""
+        return self.domain_of(url) is not None
+
+    def domain_of(self, url: str) -> str | None:
+        """The profile domain a URL's host is on (the most specific), or None."""
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            return False
-        host = parts.hostname.lower()
-        return any(host == d or host.endswith("." + d) for d in self.domains)
+            return None
+        host = ascii_host(parts.hostname)
+        matches = [d for d in self.domains if host == d or host.endswith("." + d)]
+        return max(matches, key=len, default=None)
 
     def is_article(self, url: str) -> bool:
         """True when the URL is an opinion article this profile collects."""
@@ -77,9 +110,13 @@ class SiteProfile:
 
 _KNOWN_KEYS: dict[str, set[str]] = {
     "": {"name", "enabled", "description", "domains", "language", "section",
-         "start_urls", "feeds", "sitemaps", "articles", "listings", "strip", "politeness"},
+         "start_urls", "feeds", "sitemaps", "articles", "listings", "strip", "politeness",
+         "pagination", "sitemap_index", "sections"},
     "articles": {"allow", "deny"},
     "listings": {"allow", "restrict_css", "max_pages"},
+    "pagination": {"template", "first", "step", "max_pages"},
+    "sitemap_index": {"follow", "max_age_days"},
+    "sections": {"want", "selector"},
     "strip": {"selectors", "patterns"},
     "politeness": {"download_delay", "concurrency"},
 }  # fmt: skip
@@ -136,14 +173,53 @@ class _ProfileReader:
                 raise self.fail(name, f"{url!r} is not an http(s) URL")
         return values
 
-    def regexes(self, name: str, table: str, required: bool = False) -> tuple[re.Pattern[str], ...]:
+    def regexes(self, name: str, table: str, required: bool = False) -> tuple[UrlPattern, ...]:
         compiled = []
         for pattern in self.strings(name, table, required):
             try:
-                compiled.append(re.compile(pattern))
+                compiled.append(UrlPattern(pattern))
+            except PatternError as exc:
+                raise self.fail(f"{table}.{name}", str(exc)) from exc
+        return tuple(compiled)
+
+    def text_regexes(self, name: str, table: str) -> tuple[str, ...]:
+        for pattern in (patterns := self.strings(name, table)):
+            try:
+                re.compile(pattern)
             except re.error as exc:
                 raise self.fail(f"{table}.{name}", f"bad regex {pattern!r}: {exc}") from exc
-        return tuple(compiled)
+        return patterns
+
+    def domains(self) -> tuple[str, ...]:
+        checked = []
+        for domain in self.strings("domains", required=True):
+            try:
+                checked.append(check_domain(domain))
+            except ValueError as exc:
+                raise self.fail("domains", str(exc)) from exc
+        return tuple(checked)
+
+    def more_pages(self) -> MorePages | None:
+        if "pagination" not in self.data:
+            return None
+        template = self.get("template", str, ..., "pagination")
+        if "{offset}" not in template or urlsplit(template).scheme not in ("http", "https"):
+            raise self.fail("pagination.template", "must be an http(s) URL holding {offset}")
+        more = MorePages(
+            template=template,
+            first=self.get("first", int, 2, "pagination"),
+            step=self.get("step", int, 1, "pagination"),
+            max_pages=self.get("max_pages", int, 5, "pagination"),
+        )
+        if more.step < 1 or more.first < 0 or more.max_pages < 0:
+            raise self.fail("pagination", "first must be >= 0, step >= 1, max_pages >= 0")
+        return more
+
+    def positive(self, name: str, kind: type, table: str) -> Any:
+        value = self.get(name, kind, None, table)
+        if value is not None and value <= 0:
+            raise self.fail(f"{table}.{name}", f"must be > 0, got {value}")
+        return value
 
     def profile(self) -> SiteProfile:
         self.check_known_keys()
@@ -156,7 +232,7 @@ class _ProfileReader:
             name=name,
             enabled=self.get("enabled", bool, True),
             description=self.get("description", str, ""),
-            domains=tuple(d.lower() for d in self.strings("domains", required=True)),
+            domains=self.domains(),
             language=self.get("language", str, None),
             section=self.get("section", str, "opinion"),
             start_urls=self.urls("start_urls"),
@@ -167,10 +243,15 @@ class _ProfileReader:
             listing_allow=self.regexes("allow", "listings"),
             listing_areas=self.strings("restrict_css", "listings"),
             max_listing_pages=self.get("max_pages", int, 100, "listings"),
+            more_pages=self.more_pages(),
+            sitemap_follow=self.regexes("follow", "sitemap_index"),
+            sitemap_max_age_days=self.positive("max_age_days", float, "sitemap_index"),
+            sections=tuple(s.lower() for s in self.strings("want", "sections")),
+            section_selector=self.get("selector", str, None, "sections"),
             strip_selectors=self.strings("selectors", "strip"),
-            strip_patterns=tuple(p.pattern for p in self.regexes("patterns", "strip")),
+            strip_patterns=self.text_regexes("patterns", "strip"),
             download_delay=self.get("download_delay", float, None, "politeness"),
-            concurrency=self.get("concurrency", int, None, "politeness"),
+            concurrency=self.positive("concurrency", int, "politeness"),
             source=str(self.path),
         )
         self.check_coherent(profile)
@@ -192,10 +273,16 @@ class _ProfileReader:
             for url in urls:
                 if not profile.on_domain(url):
                     raise self.fail(label, f"{url!r} is not on the profile's domains")
+        if profile.more_pages and not profile.on_domain(profile.more_pages.url(0)):
+            raise self.fail("pagination.template", "is not on the profile's domains")
         if profile.max_listing_pages < 0:
             raise self.fail("listings.max_pages", "must be >= 0")
+        if profile.download_delay is not None and profile.download_delay < 0:
+            raise self.fail("politeness.download_delay", "must be >= 0")
         _check_selectors(self, "strip.selectors", profile.strip_selectors)
         _check_selectors(self, "listings.restrict_css", profile.listing_areas)
+        selector = (profile.section_selector,) if profile.section_selector else ()
+        _check_selectors(self, "sections.selector", selector)
 
 
 def _check_selectors(reader: _ProfileReader, label: str, selectors: tuple[str, ...]) -> None:
@@ -231,3 +318,13 @@ def select_profiles(
             )
         chosen.append(profiles[name])
     return chosen
+
+
+def profile_for_url(profiles: Iterable[SiteProfile], url: str) -> SiteProfile | None:
+    """The profile whose domain holds the URL most specifically (blog.x.com over x.com)."""
+    best: tuple[int, SiteProfile] | None = None
+    for profile in profiles:
+        domain = profile.domain_of(url)
+        if domain is not None and (best is None or len(domain) > best[0]):
+            best = (len(domain), profile)
+    return best[1] if best else None

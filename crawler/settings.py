@@ -43,6 +43,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.PerHostProxyMiddleware": 750,
     # Before HttpCompressionMiddleware (590) decodes: a cut stream must not pass as a page.
     "crawler.truncation.TruncatedBodyMiddleware": 595,
+    "crawler.rehost.HostMapMiddleware": 990,
 }
 # Cookies could carry session credentials into logs or requests: we need none.
 COOKIES_ENABLED = False
@@ -64,8 +65,16 @@ EXTRACT_TIMEOUT = 60.0  # seconds one page may take before it is rejected
 EXTRACT_MAX_IN_FLIGHT = 0  # pages queued in or waiting for the pool; 0: 4 x workers
 VALIDATE_MIN_WORDS = 50
 VALIDATE_LANGUAGES: list[str] = []  # empty: any language
+# Child sitemaps of an index are read when they match the profile's [sitemap_index] follow
+# patterns or are dated (lastmod, else a date in their URL) within this many days; 0: no limit.
+# A profile's own max_age_days wins. Undated children are read only when this is 0.
+SITEMAP_MAX_AGE_DAYS = 0.0
+# Host rewrites for tests and mirrors: {"https://www.example.com": "http://127.0.0.1:8080"}.
+# Requests keep their real URLs everywhere (patterns, dataset); only the download goes there.
+SITE_HOST_MAP: dict[str, str] = {}
 
 ITEM_PIPELINES = {
+    "pipelines.section.SectionPipeline": 90,
     "pipelines.extract.ExtractPipeline": 100,
     "pipelines.validate.ValidatePipeline": 200,
     "pipelines.dedupe.DedupePipeline": 300,

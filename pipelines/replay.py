@@ -10,6 +10,7 @@ from crawler.items import PageItem
 from pipelines.drops import Rejected, reject_record
 from pipelines.extract import ExtractPipeline
 from pipelines.extraction import ExtractRules
+from pipelines.section import SectionPipeline
 from pipelines.validate import ValidatePipeline
 
 __all__ = ["Replayer"]
@@ -17,11 +18,12 @@ __all__ = ["Replayer"]
 
 @dataclass(frozen=True, slots=True)
 class Replayer:
-    """The crawl's extract and validate steps, applied to archived page items."""
+    """The crawl's section, extract and validate steps, applied to archived page items."""
 
     rules: dict[str, ExtractRules]
     default: ExtractRules
     validate: ValidatePipeline
+    section: SectionPipeline | None = None
 
     async def verdict(self, item: PageItem, run_id: str) -> ArticleRecord | RejectRecord:
         """The article or reject a crawl with today's code would have made of this page."""
@@ -29,6 +31,8 @@ class Replayer:
         extractor = ExtractPipeline(self.rules, self.default, run_id)
         record: ArticleRecord | None = None
         try:
+            if self.section is not None:
+                item = self.section.process_item(item)
             pending = extractor.process_item(item)
             record = await pending if inspect.isawaitable(pending) else pending
             return self.validate.process_item(record)

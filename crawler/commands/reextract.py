@@ -20,6 +20,7 @@ from crawler.monitor.progress import Progress, terminal
 from crawler.profile import load_profiles
 from pipelines.extract import rules_for
 from pipelines.replay import Replayer
+from pipelines.section import SectionPipeline
 from pipelines.validate import ValidatePipeline
 
 __all__ = ["Command", "replayer_from_settings"]
@@ -34,7 +35,7 @@ def replayer_from_settings(settings: BaseSettings) -> Replayer:
     rules = {name: rules_for(p, max_bytes) for name, p in profiles.items()}
     languages = frozenset(settings.getlist("VALIDATE_LANGUAGES"))
     validate = ValidatePipeline(settings.getint("VALIDATE_MIN_WORDS"), languages)
-    return Replayer(rules, rules_for(None, max_bytes), validate)
+    return Replayer(rules, rules_for(None, max_bytes), validate, SectionPipeline(profiles))
 
 
 class Command(ScrapyCommand):

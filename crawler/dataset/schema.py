@@ -103,6 +103,7 @@ class RejectReason:
     TOO_SHORT = "too_short"  # body below the minimum word count
     MISSING_FIELD = "missing_field"  # a required field is empty
     WRONG_LANGUAGE = "wrong_language"  # not one of VALIDATE_LANGUAGES
+    WRONG_SECTION = "wrong_section"  # the page's own section is not the profile's [sections]
     BLOCKED = "blocked"  # never fetched: forbidden by robots.txt
     OFFSITE_REDIRECT = "offsite_redirect"  # redirected off the profile's domains: not followed
     REDIRECT_LOOP = "redirect_loop"  # more redirects than REDIRECT_MAX_TIMES

@@ -19,12 +19,16 @@ from crawler import distributed
 from crawler.dataset.known import url_key
 from crawler.dataset.runid import new_run_id
 from crawler.dataset.schema import RejectReason
+from crawler.dataset.settled import settled_urls
 from crawler.discovery import Link, feed_links, sitemap_entries
 from crawler.incremental import Decision, RecrawlPolicy, conditional_headers, parse_refresh
 from crawler.items import PageItem
 from crawler.links import LinkResolver
 from crawler.profile import SiteProfile, load_profiles, select_profiles
 from crawler.truncation import is_truncation
+from crawler.pagination import MORE_INDEX, next_more_page
+from crawler.profile import SiteProfile, load_profiles, profile_for_url, select_profiles
+from crawler.sitemap_children import follow_child
 
 __all__ = ["OpinionSpider"]
 
@@ -72,9 +76,14 @@ class OpinionSpider(scrapy.Spider):
         if not settings.getbool("INCREMENTAL"):
             refresh = timedelta.max  # re-check every stored article; unchanged text adds no row
         policy = RecrawlPolicy(state.known, refresh, now=datetime.now(UTC))
+        # Pages whose own section was wrong in an earlier run are not fetched again.
+        settled = set()
+        if settings.getbool("INCREMENTAL") and settings.get("PARQUET_DIR"):
+            settled = settled_urls(settings["PARQUET_DIR"], [p.name for p in profiles])
         return super().from_crawler(
-            crawler, *args, profiles=profiles, policy=policy, state=state, **kwargs
-        )
+            crawler, *args, profiles=profiles, policy=policy, state=state, settled=settled,
+            **kwargs,
+        )  # fmt: skip
 
     def __init__(
         self,
@@ -82,10 +91,12 @@ class OpinionSpider(scrapy.Spider):
         policy: RecrawlPolicy | None = None,
         site: str | None = None,
         state: distributed.CrawlState | None = None,
+        settled: set[int] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.profiles = {p.name: p for p in profiles}
+        self.settled = settled or set()
         state = state or distributed.LocalState()
         self.policy = policy or RecrawlPolicy(state.known)
         # Article requests bypass Scrapy's dupefilter (see _article): these claims keep them
@@ -149,8 +160,12 @@ class OpinionSpider(scrapy.Spider):
         profile = self.profiles[response.meta["site"]]
         depth = response.meta["sitemap_depth"]
         max_size = self.settings.getint("DOWNLOAD_MAXSIZE")
+        max_age = self.settings.getfloat("SITEMAP_MAX_AGE_DAYS")
         for kind, link in sitemap_entries(response.body, response.url, max_size=max_size):
             if kind == "sitemap" and depth < MAX_SITEMAP_DEPTH and profile.on_domain(link.url):
+                if not follow_child(link, profile, max_age):
+                    self.crawler.stats.inc_value(f"sitemaps/children_skipped/{profile.name}")
+                    continue
                 yield self._source(link.url, profile, self.parse_sitemap, sitemap_depth=depth + 1)
             elif kind == "url":
                 yield from self._follow_article(link, profile, "sitemap")
@@ -160,15 +175,22 @@ class OpinionSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             self.logger.warning("listing %s is not HTML, skipped", response.url)
             return
-        for url in self.links.links(response, profile.listing_areas):
+        # "More" pages are bare lists of teasers: the start page's areas are not in them.
+        areas = () if MORE_INDEX in response.meta else profile.listing_areas
+        articles = 0
+        for url in self.links.links(response, areas):
             if url in self.routed_listings:
                 continue
             if profile.is_article(url):
+                articles += 1
                 yield from self._follow_article(Link(url), profile, "listing")
             elif profile.is_listing(url):
                 self.routed_listings.add(url)
                 if self._new_listing(url, profile):
                     yield self._source(url, profile, self.parse_listing)
+        more = next_more_page(profile, response.meta, articles)
+        if more is not None and self.listing_pages[profile.name].add(more[0]):
+            yield self._source(more[0], profile, self.parse_listing, **{MORE_INDEX: more[1]})
 
     def _new_listing(self, url: str, profile: SiteProfile) -> bool:
         # Pagination links repeat on every page: count each listing page once.
@@ -187,6 +209,9 @@ class OpinionSpider(scrapy.Spider):
         if url in self.scheduled:
             return
         stats = self.crawler.stats
+        if self.settled and url_key(url) in self.settled:
+            stats.inc_value("incremental/skip_settled")
+            return
         stats.inc_value(f"discovery/{profile.name}/{via}")
         decision, stored = self.policy.decide(url, link.changed_at)
         if decision is Decision.SKIP:
@@ -207,7 +232,7 @@ class OpinionSpider(scrapy.Spider):
         headers = response.headers
         yield PageItem(
             url=response.url,
-            site=response.meta["site"],
+            site=self._site_of(response),
             status=response.status,
             body=response.body,
             fetched_at=datetime.now(UTC),
@@ -216,6 +241,14 @@ class OpinionSpider(scrapy.Spider):
             etag=_header(headers, "ETag"),
             last_modified=_header(headers, "Last-Modified"),
         )
+
+    def _site_of(self, response: Response) -> str:
+        # A redirect into another crawled profile's domain is that site's article.
+        site = response.meta["site"]
+        if self.profiles[site].on_domain(response.url):
+            return site
+        other = profile_for_url(self.profiles.values(), response.url)
+        return other.name if other is not None else site
 
     def article_failed(self, failure: Failure) -> Iterator[PageItem]:
         request = failure.request  # type: ignore[attr-defined]

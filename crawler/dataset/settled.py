@@ -1,0 +1,25 @@
+"""Pages a run need not fetch again: rejected for a reason that re-fetching cannot change."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyarrow.dataset as ds
+
+from crawler.dataset.known import url_key
+from crawler.dataset.loader import open_dataset
+from crawler.dataset.schema import RejectReason
+
+__all__ = ["SETTLED_REASONS", "settled_urls"]
+
+# A news article stays news: once its own page said so, nightly runs skip it.
+SETTLED_REASONS = (RejectReason.WRONG_SECTION,)
+
+
+def settled_urls(root: Path | str, sites: Iterable[str]) -> set[int]:
+    """url_keys of the sites' pages rejected for a settled reason in earlier runs."""
+    dataset = open_dataset(root, "rejects")
+    condition = ds.field("site").isin(list(sites)) & ds.field("reason").isin(list(SETTLED_REASONS))
+    table = dataset.to_table(columns=["url"], filter=condition)
+    return {url_key(url) for url in table.column("url").to_pylist() if url}
