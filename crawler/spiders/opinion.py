@@ -24,11 +24,10 @@ from crawler.discovery import Link, feed_links, sitemap_entries
 from crawler.incremental import Decision, RecrawlPolicy, conditional_headers, parse_refresh
 from crawler.items import PageItem
 from crawler.links import LinkResolver
-from crawler.profile import SiteProfile, load_profiles, select_profiles
-from crawler.truncation import is_truncation
 from crawler.pagination import MORE_INDEX, next_more_page
 from crawler.profile import SiteProfile, load_profiles, profile_for_url, select_profiles
 from crawler.sitemap_children import follow_child
+from crawler.truncation import is_truncation
 
 __all__ = ["OpinionSpider"]
 
