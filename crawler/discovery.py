@@ -6,11 +6,12 @@ import logging
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
+
+from pipelines.extraction.dates import UTC_POLICY, DatePolicy
 
 __all__ = [
     "Link", "feed_links", "gunzip_bounded", "parse_source_date", "parse_xml", "sitemap_entries",
@@ -53,29 +54,20 @@ class Link:
     changed_at: datetime | None = None
 
 
-def parse_source_date(text: str | None) -> datetime | None:
-    """A feed or sitemap date (W3C/ISO 8601 or RFC 822) as tz-aware UTC; None if unreadable."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            parsed = parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+def parse_source_date(text: str | None, dates: DatePolicy = UTC_POLICY) -> datetime | None:
+    """A feed or sitemap date (W3C/ISO 8601 or RFC 822) in UTC under the site's date policy.
+
+    None when unreadable, impossible or implausible: an entry loses its date, never its link.
+    """
+    return dates.read(text, free_text=False).value
 
 
 _FEED_DATES = ("updated", "modified", "published", "pubdate", "date")
 
 
-def _feed_entry(element: etree._Element, base_url: str) -> Link | None:
+def _feed_entry(element: etree._Element, base_url: str, dates: DatePolicy) -> Link | None:
     url = None
-    dates: dict[str, str | None] = {}
+    written: dict[str, str | None] = {}
     for child in element:
         name = _local(child.tag)
         if name == "link" and child.get("rel", "alternate") == "alternate":
@@ -83,15 +75,15 @@ def _feed_entry(element: etree._Element, base_url: str) -> Link | None:
         elif name == "guid" and child.get("isPermaLink", "true") == "true":
             url = url or _http_url(child.text, base_url)
         elif name in _FEED_DATES:
-            dates.setdefault(name, child.text)
+            written.setdefault(name, child.text)
     if url is None:
         return None
-    # Prefer a modification date over a publication date when the feed gives both.
-    raw = next((dates[n] for n in _FEED_DATES if n in dates), None)
-    return Link(url, parse_source_date(raw))
+    # Prefer a modification date over a publication date when the feed gives both good ones.
+    readings = (parse_source_date(written[n], dates) for n in _FEED_DATES if n in written)
+    return Link(url, next((d for d in readings if d is not None), None))
 
 
-def feed_links(data: bytes, base_url: str) -> list[Link]:
+def feed_links(data: bytes, base_url: str, dates: DatePolicy = UTC_POLICY) -> list[Link]:
     """Item links of an RSS 2.0, RSS 1.0 or Atom feed, in feed order, http(s) only."""
     root = parse_xml(data)
     if root is None:
@@ -99,7 +91,7 @@ def feed_links(data: bytes, base_url: str) -> list[Link]:
     links: dict[str, Link] = {}
     for element in root.iter():
         if _local(element.tag) in ("item", "entry"):
-            link = _feed_entry(element, base_url)
+            link = _feed_entry(element, base_url, dates)
             if link is not None:
                 links.setdefault(link.url, link)
     return list(links.values())
@@ -117,7 +109,9 @@ def gunzip_bounded(data: bytes, max_size: int) -> bytes | None:
     return out
 
 
-def sitemap_entries(data: bytes, base_url: str, max_size: int = 0) -> Iterator[tuple[str, Link]]:
+def sitemap_entries(
+    data: bytes, base_url: str, max_size: int = 0, dates: DatePolicy = UTC_POLICY
+) -> Iterator[tuple[str, Link]]:
     """(`sitemap` | `url`, link) pairs of a sitemap index or urlset, gzip accepted."""
     if data[:2] == b"\x1f\x8b":
         unpacked = gunzip_bounded(data, max_size or 50 * 1024 * 1024)
@@ -136,4 +130,4 @@ def sitemap_entries(data: bytes, base_url: str, max_size: int = 0) -> Iterator[t
         fields = {_local(c.tag): c.text for c in element}
         url = _http_url(fields.get("loc"), base_url)
         if url:
-            yield kind, Link(url, parse_source_date(fields.get("lastmod")))
+            yield kind, Link(url, parse_source_date(fields.get("lastmod"), dates))

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from crawler.profile_checks import ascii_host, check_domain
 from crawler.urlpattern import PatternError, UrlPattern
@@ -76,6 +77,7 @@ class SiteProfile:
     strip_patterns: tuple[str, ...] = ()
     section: str = "opinion"
     language: str | None = None
+    timezone: str | None = None  # IANA name: where the site's offset-less times are local
     enabled: bool = True
     description: str = ""
     download_delay: float | None = None
@@ -109,7 +111,7 @@ class SiteProfile:
 
 
 _KNOWN_KEYS: dict[str, set[str]] = {
-    "": {"name", "enabled", "description", "domains", "language", "section",
+    "": {"name", "enabled", "description", "domains", "language", "section", "timezone",
          "start_urls", "feeds", "sitemaps", "articles", "listings", "strip", "politeness",
          "pagination", "sitemap_index", "sections"},
     "articles": {"allow", "deny"},
@@ -221,6 +223,14 @@ class _ProfileReader:
             raise self.fail(f"{table}.{name}", f"must be > 0, got {value}")
         return value
 
+    def timezone(self) -> str | None:
+        name: str | None = self.get("timezone", str, None)
+        try:
+            ZoneInfo(name) if name is not None else None
+        except (ZoneInfoNotFoundError, ValueError):
+            raise self.fail("timezone", f"{name!r} is no IANA name (e.g. Europe/Moscow)") from None
+        return name
+
     def profile(self) -> SiteProfile:
         self.check_known_keys()
         name = self.get("name", str)
@@ -234,6 +244,7 @@ class _ProfileReader:
             description=self.get("description", str, ""),
             domains=self.domains(),
             language=self.get("language", str, None),
+            timezone=self.timezone(),
             section=self.get("section", str, "opinion"),
             start_urls=self.urls("start_urls"),
             feeds=self.urls("feeds"),

@@ -30,6 +30,7 @@ def rules_for(profile: SiteProfile | None, max_bytes: int) -> ExtractRules:
         section=profile.section,
         language=profile.language,
         max_bytes=max_bytes,
+        timezone=profile.timezone,
     )
 
 

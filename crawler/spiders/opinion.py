@@ -28,6 +28,7 @@ from crawler.pagination import MORE_INDEX, next_more_page
 from crawler.profile import SiteProfile, load_profiles, profile_for_url, select_profiles
 from crawler.sitemap_children import follow_child
 from crawler.truncation import is_truncation
+from pipelines.extraction.dates import DatePolicy
 
 __all__ = ["OpinionSpider"]
 
@@ -152,7 +153,8 @@ class OpinionSpider(scrapy.Spider):
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         profile = self.profiles[response.meta["site"]]
-        for link in feed_links(response.body, base_url=response.url):
+        dates = DatePolicy(profile.timezone)
+        for link in feed_links(response.body, base_url=response.url, dates=dates):
             yield from self._follow_article(link, profile, "feed")
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
@@ -160,7 +162,8 @@ class OpinionSpider(scrapy.Spider):
         depth = response.meta["sitemap_depth"]
         max_size = self.settings.getint("DOWNLOAD_MAXSIZE")
         max_age = self.settings.getfloat("SITEMAP_MAX_AGE_DAYS")
-        for kind, link in sitemap_entries(response.body, response.url, max_size=max_size):
+        dates = DatePolicy(profile.timezone)
+        for kind, link in sitemap_entries(response.body, response.url, max_size, dates):
             if kind == "sitemap" and depth < MAX_SITEMAP_DEPTH and profile.on_domain(link.url):
                 if not follow_child(link, profile, max_age):
                     self.crawler.stats.inc_value(f"sitemaps/children_skipped/{profile.name}")

@@ -13,6 +13,7 @@ from crawler.dataset.schema import ArticleRecord, RejectReason, Removed
 
 from .blocks import text_blocks
 from .canonical import canonical_url
+from .dates import DatePolicy
 from .decode import decode, sniff
 from .edges import same_words, trim_edges
 from .evidence import check_against_article_body
@@ -79,7 +80,7 @@ def draft_blocks(page: Page, rules: ExtractRules) -> Draft | Rejection:
     tree = trafilatura.load_html(decoded.text)
     if tree is None:
         return Rejection(RejectReason.NO_ARTICLE, "no HTML tree could be built")
-    meta = read_metadata(tree)
+    meta = read_metadata(tree, DatePolicy(rules.timezone, page.fetched_at))
     simplify_layout(tree)
     removed = strip_markup(tree, compiled_selectors(rules.strip_selectors))
     removed += strip_widgets(tree)

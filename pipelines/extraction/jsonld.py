@@ -33,19 +33,29 @@ ARTICLE_TYPES = frozenset(
         "Posting",
     )
 )
+_DATES = ("datePublished", "dateModified")
 _COMMENTS = re.compile(r"^\s*(<!--|//\s*<!\[CDATA\[)|(-->|//\s*\]\]>)\s*$")
 
 
 def article_object(tree: HtmlElement) -> dict[str, Any]:
-    """The first JSON-LD object typed as an article (or a WebPage with a headline), else {}."""
+    """The first JSON-LD object typed as an article (or a WebPage with a headline), else {}.
+
+    A WebPage of the same page fills the dates the article object lacks: SEO plugins' graphs
+    put datePublished on the WebPage, and without it only htmldate's day (00:00) is left.
+    """
+    found: dict[str, Any] = {}
     fallback: dict[str, Any] = {}
+    dated: dict[str, Any] = {}
     for obj in _objects(tree):
         types = {t.lower() for t in as_strings(obj.get("@type"))}
         if types & ARTICLE_TYPES:
-            return obj
-        if not fallback and "webpage" in types and obj.get("headline"):
-            fallback = obj
-    return fallback
+            found = found or obj
+        elif "webpage" in types:
+            fallback = fallback or (obj if obj.get("headline") else {})
+            dated = dated or (obj if obj.get("datePublished") else {})
+    found = found or fallback
+    missing = {k: dated[k] for k in _DATES if k in dated and not found.get(k)}
+    return {**found, **missing} if missing else found
 
 
 def names(value: Any, skip_organizations: bool = True) -> list[str]:

@@ -19,14 +19,14 @@ import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from htmldate import find_date
 from lxml.html import HtmlElement
 
 from .authors import clean_authors
-from .dates import parse_date
+from .dates import FUTURE_SLACK, PLAUSIBLE_FROM, UTC_POLICY, DatePolicy
 from .jsonld import article_object, as_strings, names
 from .textmeta import text_byline, text_date
 
@@ -80,7 +80,7 @@ class Metadata:
     article_body: str | None = None
 
 
-def read_metadata(tree: HtmlElement) -> Metadata:
+def read_metadata(tree: HtmlElement, dates: DatePolicy = UTC_POLICY) -> Metadata:
     """All metadata of a parsed page; call before any node is removed from the tree."""
     ld = article_object(tree)
     meta = _meta_index(tree)
@@ -97,8 +97,8 @@ def read_metadata(tree: HtmlElement) -> Metadata:
         authors=_authors(tree, ld, meta, site),
         tags=_tags(ld, meta),
         section=_first(as_strings(ld.get("articleSection")), meta["article:section"]),
-        published_at=_date(ld.get("datePublished"), meta, _PUBLISHED_META, tree, language),
-        modified_at=_date(ld.get("dateModified"), meta, _MODIFIED_META, None, language),
+        published_at=_date(ld.get("datePublished"), meta, _PUBLISHED_META, tree, language, dates),
+        modified_at=_date(ld.get("dateModified"), meta, _MODIFIED_META, None, language, dates),
         language=language,
         canonical=[*(tree.xpath(".//link[@rel='canonical']/@href")), *meta["og:url"]],
         site_name=site,
@@ -237,23 +237,39 @@ def _date(
     keys: tuple[str, ...],
     tree: HtmlElement | None,
     language: str | None,
+    dates: DatePolicy,
 ) -> datetime | None:
-    """The first parseable date of JSON-LD and meta; with a tree, then <time>, text, htmldate."""
+    """The first good date of JSON-LD and meta; with a tree, then <time>, text, htmldate."""
     candidates = [*as_strings(ld_value), *(v for k in keys for v in meta[k])]
     if tree is not None:
         candidates.extend(tree.xpath(".//time/@datetime")[:3])
     languages = [language] if language else None
+    refused = False
     for value in candidates:
-        parsed = parse_date(value, languages=languages)
-        if parsed:
-            return parsed
+        reading = dates.read(value, languages=languages)
+        if reading.value:
+            return reading.value
+        refused = refused or reading.note is not None
     if tree is None:
         return None
-    written = text_date(tree, language)
-    if written:
+    written = text_date(tree, language, dates)
+    if written or refused:
+        # htmldate would read the refused date again and roll it over (Feb 31 -> Feb 1)
         return written
-    found = find_date(tree, original_date=True, extensive_search=False)
-    return parse_date(found) if found else None
+    return _htmldate(tree, dates)
+
+
+def _htmldate(tree: HtmlElement, dates: DatePolicy) -> datetime | None:
+    """htmldate's guess (a day, no time), inside the policy's window."""
+    latest = (dates.now or datetime.now(UTC)) + FUTURE_SLACK
+    try:
+        found = find_date(
+            tree, original_date=True, extensive_search=False,
+            min_date=PLAUSIBLE_FROM.replace(tzinfo=None), max_date=latest.replace(tzinfo=None),
+        )  # fmt: skip
+    except Exception:  # a heuristic's failure must not cost the article
+        return None
+    return dates.read(found, free_text=False).value if found else None
 
 
 def _language(tree: HtmlElement, ld: dict[str, Any], meta: dict[str, list[str]]) -> str | None:

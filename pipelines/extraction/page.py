@@ -9,6 +9,8 @@ from functools import lru_cache
 
 from lxml.cssselect import CSSSelector, SelectorError
 
+from .dates import site_timezone
+
 __all__ = [
     "REMOVED_KINDS",
     "ExtractRules",
@@ -50,6 +52,7 @@ class ExtractRules:
     section: str | None = None
     language: str | None = None
     max_bytes: int = 10_000_000
+    timezone: str | None = None  # IANA name: the zone of times the site prints without offset
 
     def __post_init__(self) -> None:
         validate_rules(self)
@@ -69,6 +72,8 @@ def validate_rules(rules: ExtractRules) -> None:
         raise ValueError("strip_selectors and strip_patterns must be tuples of strings")
     if rules.max_bytes <= 0:
         raise ValueError(f"max_bytes must be positive, got {rules.max_bytes}")
+    if rules.timezone is not None:
+        site_timezone(rules.timezone)  # ValueError naming an unknown zone
     for selector in rules.strip_selectors:
         try:
             CSSSelector(selector)

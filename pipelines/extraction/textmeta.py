@@ -9,7 +9,7 @@ from datetime import datetime
 from lxml.etree import iterwalk
 from lxml.html import HtmlElement
 
-from .dates import parse_date
+from .dates import UTC_POLICY, DatePolicy
 
 __all__ = ["text_byline", "text_date"]
 
@@ -58,14 +58,16 @@ def text_byline(tree: HtmlElement) -> list[str]:
     return []
 
 
-def text_date(tree: HtmlElement, language: str | None = None) -> datetime | None:
+def text_date(
+    tree: HtmlElement, language: str | None = None, dates: DatePolicy = UTC_POLICY
+) -> datetime | None:
     """The first date written out in a short line of the page header."""
     for chunk in _chunks(tree):
         match = _DATE_LINE.search(chunk)
         if match and len(chunk) <= 120:
             # an undeclared language leaves dateparser to try them all: slower, but right
             languages = list(dict.fromkeys([language, "en"])) if language else None
-            parsed = parse_date(match.group(0).strip(" ,|(-"), languages=languages)
+            parsed = dates.read(match.group(0).strip(" ,|(-"), languages=languages).value
             if parsed:
                 return parsed
     return None
