@@ -155,3 +155,101 @@ def test_settled_rejects_are_read_back(tmp_path: Path):
     writer.close()
     assert settled_urls(tmp_path, ["site"]) == {url_key("https://x.org/a/1")}
     assert settled_urls(tmp_path / "missing", ["site"]) == set()
+
+
+TWO_SITES = {
+    "alpha": """
+name = "alpha"
+domains = ["alpha.org"]
+start_urls = ["https://www.alpha.org/opinion"]
+sitemaps = ["https://www.alpha.org/sitemap.xml"]
+[articles]
+allow = ['^https://www\\.alpha\\.org/\\d{4}/[a-z-]+-a\\d+$']
+[listings]
+restrict_css = ["section.list"]
+[pagination]
+template = "https://www.alpha.org/opinion/{offset}"
+first = 19
+step = 18
+max_pages = 3
+[sitemap_index]
+max_age_days = 3
+""",
+    "beta": """
+name = "beta"
+domains = ["beta.org"]
+feeds = ["https://www.beta.org/rss"]
+[articles]
+allow = ['^https://www\\.beta\\.org/opinion/']
+""",
+}
+
+
+@pytest.fixture
+def spider(tmp_path: Path):
+    from scrapy.utils.test import get_crawler
+
+    from crawler.spiders.opinion import OpinionSpider
+
+    for name, text in TWO_SITES.items():
+        (tmp_path / f"{name}.toml").write_text(text, encoding="utf-8")
+    crawler = get_crawler(OpinionSpider, {"SITE_PROFILES_DIR": str(tmp_path), "PARQUET_DIR": ""})
+    return OpinionSpider.from_crawler(crawler, site="alpha,beta")
+
+
+def test_a_redirect_into_another_sites_domain_is_filed_under_that_site(spider):
+    asked = Request("https://www.alpha.org/2024/moved-a1", meta={"site": "alpha"})
+    landed = HtmlResponse("https://www.beta.org/opinion/moved", body=b"<html></html>",
+                          request=asked)  # fmt: skip
+    (page,) = spider.parse_article(landed)
+    assert page.site == "beta"
+    stayed = HtmlResponse("https://www.alpha.org/2024/x-a2", body=b"<html></html>", request=asked)
+    assert next(iter(spider.parse_article(stayed))).site == "alpha"
+
+
+def test_listing_reads_its_area_then_more_pages_until_empty(spider):
+    body = (
+        b"<html><body><section class='list'><a href='/2024/one-a1'>1</a></section>"
+        b"<aside><a href='/2024/sidebar-news-a9'>news</a></aside></body></html>"
+    )
+    start = Request("https://www.alpha.org/opinion", meta={"site": "alpha"})
+    out = list(spider.parse_listing(HtmlResponse(start.url, body=body, request=start)))
+    urls = [r.url for r in out]
+    assert urls == ["https://www.alpha.org/2024/one-a1", "https://www.alpha.org/opinion/19"]
+    more = Request(urls[1], meta={"site": "alpha", MORE_INDEX: 0})
+    fragment = b"<div><a href='/2024/two-a2'>2</a></div>"
+    urls = [
+        r.url for r in spider.parse_listing(HtmlResponse(more.url, body=fragment, request=more))
+    ]
+    assert urls == ["https://www.alpha.org/2024/two-a2", "https://www.alpha.org/opinion/37"]
+    last = Request("https://www.alpha.org/opinion/37", meta={"site": "alpha", MORE_INDEX: 1})
+    assert list(spider.parse_listing(HtmlResponse(last.url, body=b"\n", request=last))) == []
+
+
+def test_sitemap_index_children_outside_the_age_are_not_requested(spider):
+    from scrapy.http import XmlResponse
+
+    today = datetime.now(UTC).strftime("%Y-%m-%d")
+    index = (
+        "<sitemapindex>"
+        f"<sitemap><loc>https://www.alpha.org/s/{today}.xml</loc></sitemap>"
+        "<sitemap><loc>https://www.alpha.org/s/2004-03-01.xml</loc></sitemap>"
+        "</sitemapindex>"
+    ).encode()
+    asked = Request("https://www.alpha.org/sitemap.xml", meta={"site": "alpha", "sitemap_depth": 0})
+    urls = [r.url for r in spider.parse_sitemap(XmlResponse(asked.url, body=index, request=asked))]
+    assert urls == [f"https://www.alpha.org/s/{today}.xml"]
+
+
+def test_settled_urls_are_not_requested_again(spider):
+    from crawler.dataset.known import url_key
+    from crawler.discovery import Link
+
+    spider.settled = {url_key("https://www.alpha.org/2024/news-a9")}
+    alpha = spider.profiles["alpha"]
+    assert (
+        list(spider._follow_article(Link("https://www.alpha.org/2024/news-a9"), alpha, "x")) == []
+    )
+    assert (
+        len(list(spider._follow_article(Link("https://www.alpha.org/2024/op-a8"), alpha, "x"))) == 1
+    )
