@@ -2,30 +2,39 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import logging
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 
-from crawler.dataset.loader import latest_per_article, open_dataset
+from crawler.dataset.files import TableFiles, table_files
+from crawler.dataset.loader import files_dataset, latest_per_article, with_defaults
 from crawler.dataset.locking import exclusive_lock
 from crawler.dataset.runid import new_run_id
-from crawler.dataset.schema import ARTICLE_SCHEMA, PARTITION_FIELDS
-from crawler.dataset.writer import DatasetWriter
+from crawler.dataset.schema import ARTICLE_SCHEMA
+from crawler.dataset.writer import atomic_file
 
-__all__ = ["CompactionResult", "compact_site", "exchange_paths"]
+__all__ = [
+    "CompactionResult", "compact_site", "exchange_paths", "quarantine", "remove_stale_staging",
+]  # fmt: skip
 
 logger = logging.getLogger(__name__)
 
 RENAME_EXCHANGE = 2  # linux/fs.h
+BATCH_ROWS = 2048  # rows per scanner batch
+ROW_GROUP_ROWS = 10_000  # rows buffered per row group written: ~40 MB of article text
+STAGING_PREFIXES = (".compact-", ".reextract-")
+QUARANTINE = ".quarantine"  # hidden: no reader ever takes it for data
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,37 +63,108 @@ def _revision_key(table: pa.Table) -> pa.Array:
     return pc.binary_join_element_wise(table.column("canonical_url"), fetched, "|")
 
 
-def _winners(dataset: ds.Dataset, site: str) -> pa.Array:
-    keys = dataset.to_table(
-        columns=["canonical_url", "fetched_at"], filter=ds.field("site") == site
-    )
+def _winners(dataset: ds.Dataset) -> pa.Array:
+    keys = dataset.to_table(columns=["canonical_url", "fetched_at"])
     return _revision_key(latest_per_article(keys))
 
 
+def _batches(dataset: ds.Dataset, month: str) -> Iterator[pa.Table]:
+    """A month's rows in scanner batches, migrated to the current schema."""
+    scanner = dataset.scanner(
+        columns=ARTICLE_SCHEMA.names, filter=ds.field("month") == month,
+        batch_size=BATCH_ROWS, fragment_readahead=2, batch_readahead=2,
+    )  # fmt: skip
+    for batch in scanner.to_batches():
+        if batch.num_rows:
+            yield with_defaults(pa.Table.from_batches([batch])).cast(ARTICLE_SCHEMA)
+
+
+class _MonthFile:
+    """One compacted month's file, written in row groups and opened on its first row."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.stack = contextlib.ExitStack()
+        self.out: pq.ParquetWriter | None = None
+        self.rows = 0
+
+    def write(self, tables: list[pa.Table]) -> None:
+        group = pa.concat_tables(tables)
+        tables.clear()
+        if not group.num_rows:
+            return
+        if self.out is None:
+            sink = self.stack.enter_context(atomic_file(self.path))
+            self.out = self.stack.enter_context(
+                pq.ParquetWriter(sink, ARTICLE_SCHEMA, compression="zstd")
+            )
+        self.out.write_table(group, row_group_size=group.num_rows)
+        self.rows += group.num_rows
+
+
+def _write_month(batches: Iterable[pa.Table], path: Path, winners: pa.Array | None) -> int:
+    """Stream a month's rows into one file, ROW_GROUP_ROWS rows buffered at most; rows written."""
+    month = _MonthFile(path)
+    pending: list[pa.Table] = []
+    with month.stack:
+        for table in batches:
+            if winners is not None:
+                table = table.filter(pc.is_in(_revision_key(table), value_set=winners))
+            pending.append(table)
+            if sum(t.num_rows for t in pending) >= ROW_GROUP_ROWS:
+                month.write(pending)
+        if pending:
+            month.write(pending)
+    return month.rows
+
+
 def _rewrite(
-    dataset: ds.Dataset,
-    site: str,
+    files: TableFiles,
+    directory: Path,
     target: Path,
     latest_only: bool,
     run_id: str,
     tick: Callable[[int], object] | None = None,
 ) -> int:
-    winners = _winners(dataset, site) if latest_only else None
-    writer = DatasetWriter(target, ARTICLE_SCHEMA, PARTITION_FIELDS, f"part-{run_id}-compact",
-                           flush_rows=10**9, flush_seconds=float("inf"))  # fmt: skip
-    months = dataset.to_table(columns=["month"], filter=ds.field("site") == site)
-    for month in sorted(set(months.column("month").to_pylist())):
-        expr = (ds.field("site") == site) & (ds.field("month") == month)
-        table = dataset.to_table(filter=expr)
-        if winners is not None:
-            table = table.filter(pc.is_in(_revision_key(table), value_set=winners))
-        # One partition at a time: memory is bounded by the largest month, not the site.
-        for row in table.to_pylist():
-            writer.write(row)
-        writer.flush()
+    """Write the site's rows, one month at a time, streamed: memory does not grow with files."""
+    dataset = files_dataset(directory, "articles", files.readable)
+    winners = _winners(dataset) if latest_only else None
+    rows = 0
+    for month_dir in sorted({path.parent for path in files.readable}):
+        month = month_dir.name.removeprefix("month=")
+        site_dir = target / month_dir.parent.name / month_dir.name
+        rows += _write_month(
+            _batches(dataset, month), site_dir / f"part-{run_id}-compact.parquet", winners
+        )
         if tick is not None:
-            tick(writer.rows_written)
-    return writer.rows_written
+            tick(rows)
+    return rows
+
+
+def remove_stale_staging(root: Path) -> list[Path]:
+    """Delete what killed compactions and re-extractions left; call with the exclusive lock.
+
+    A staging directory holds either unfinished new files (the live partition was never
+    touched) or, after the exchange, the superseded old ones: never the only copy of a row.
+    """
+    stale = [p for table in ("articles", "rejects") for prefix in STAGING_PREFIXES
+             for p in (root / table).glob(f"{prefix}*") if p.is_dir()]  # fmt: skip
+    for path in stale:
+        logger.warning("removing %s, left by an interrupted compaction or re-extraction", path)
+        shutil.rmtree(path, ignore_errors=True)
+    return stale
+
+
+def quarantine(root: Path, table: str, skipped: list[tuple[Path, str]], run_id: str) -> Path:
+    """Move foreign and unreadable files aside (never delete them) into a hidden directory."""
+    directory = root / table
+    target = directory / QUARANTINE / run_id
+    for path, problem in skipped:
+        moved = target / path.relative_to(directory)
+        moved.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(path, moved)
+        logger.warning("moved %s aside to %s: %s", path, moved, problem)
+    return target
 
 
 def compact_site(
@@ -95,7 +175,9 @@ def compact_site(
 ) -> CompactionResult:
     """Rewrite `articles/site=<site>`; refused while a crawl holds the dataset.
 
-    `tick(rows_written)` is called after each month partition, for progress display.
+    Under the exclusive lock it first removes stale staging directories and moves files
+    that are not the dataset's into `articles/.quarantine/`. Files of older schema versions
+    are rewritten in the current one. `tick(rows_written)` is called after each month.
     """
     root = Path(root)
     articles = root / "articles"
@@ -105,14 +187,18 @@ def compact_site(
     run_id = new_run_id()
     staging = articles / f".compact-{run_id}"
     with exclusive_lock(root):
-        dataset = open_dataset(root, "articles")
-        files_before = len(list(live.rglob("*.parquet")))
-        rows_before = dataset.count_rows(filter=ds.field("site") == site)
-        months = len(list(live.glob("month=*")))
+        remove_stale_staging(root)
+        files = table_files(articles, ARTICLE_SCHEMA, [site], warn=False)
+        if files.skipped:
+            quarantine(root, "articles", files.skipped, run_id)
+        files_before = len(files.readable)
+        rows_before = files_dataset(articles, "articles", files.readable).count_rows()
+        months = len({path.parent for path in files.readable})
         if files_before <= months and not latest_only:
             return CompactionResult(site, rows_before, rows_before, files_before, files_before)
-        rows_after = _rewrite(dataset, site, staging, latest_only, run_id, tick)
+        rows_after = _rewrite(files, articles, staging, latest_only, run_id, tick)
         new_site = staging / f"site={site}"
+        new_site.mkdir(parents=True, exist_ok=True)
         exchange_paths(new_site, live)
         # `new_site` now holds the old files, and any hidden temporary file a killed
         # writer left behind; readers already see only the new ones.

@@ -13,7 +13,7 @@ import pyarrow.dataset as ds
 import xxhash
 
 from crawler.dataset.identity import normalize_url
-from crawler.dataset.loader import open_dataset
+from crawler.dataset.loader import open_dataset, with_defaults
 
 __all__ = ["KnownArticle", "KnownArticles", "url_key"]
 
@@ -75,13 +75,16 @@ class KnownArticles:
     def from_dataset(cls, root: Path | str, sites: Iterable[str]) -> KnownArticles:
         """Read only the needed columns of the given sites' partitions."""
         known = cls()
-        dataset = open_dataset(root, "articles")
-        table = dataset.to_table(columns=COLUMNS, filter=ds.field("site").isin(list(sites)))
+        names = list(sites)
+        dataset = open_dataset(root, "articles", names)
+        table = with_defaults(
+            dataset.to_table(columns=COLUMNS, filter=ds.field("site").isin(names))
+        )
         for batch in table.to_batches():
             for row in batch.to_pylist():
                 article = KnownArticle(
                     content_hash=row["content_hash"],
-                    revision=row["revision"] or 1,
+                    revision=row["revision"],
                     fetched_at=row["fetched_at"],
                     published_at=row["published_at"],
                     modified_at=row["modified_at"],

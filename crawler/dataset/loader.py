@@ -12,14 +12,35 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
-from crawler.dataset.schema import ARTICLE_SCHEMA, REJECT_SCHEMA, partition_schema
+from crawler.dataset.files import table_files
+from crawler.dataset.schema import (
+    ARTICLE_SCHEMA,
+    REJECT_SCHEMA,
+    ArticleRecord,
+    RejectRecord,
+    added_columns,
+    column_defaults,
+    partition_schema,
+)
 
 __all__ = [
-    "TABLES", "dataset_schema", "latest_per_article", "load", "load_rejects", "open_dataset",
+    "TABLES",
+    "dataset_schema",
+    "files_dataset",
+    "latest_per_article",
+    "load",
+    "load_rejects",
+    "open_dataset",
     "pandas_dtype",
+    "with_defaults",
 ]  # fmt: skip
 
 TABLES = {"articles": ARTICLE_SCHEMA, "rejects": REJECT_SCHEMA}
+# Only the columns an older file may lack need filling: elsewhere a null is a real null.
+DEFAULTS = {
+    name: {c: v for c, v in column_defaults(record).items() if c in added_columns(TABLES[name])}
+    for name, record in (("articles", ArticleRecord), ("rejects", RejectRecord))
+}
 
 
 def dataset_schema(table: str) -> pa.Schema:
@@ -30,17 +51,38 @@ def dataset_schema(table: str) -> pa.Schema:
     return schema
 
 
-def open_dataset(root: Path | str = "output", table: str = "articles") -> ds.Dataset:
-    """The table under `root` as a pyarrow dataset with the declared schema."""
+def open_dataset(
+    root: Path | str = "output", table: str = "articles", sites: Iterable[str] | None = None
+) -> ds.Dataset:
+    """The table under `root` (only `sites`' partitions when given) as a pyarrow dataset.
+
+    Files of older schema versions are read with the columns they lack as nulls (see
+    `with_defaults`); foreign and unreadable files are skipped with a warning naming them.
+    """
     directory = Path(root) / table
+    return files_dataset(directory, table, table_files(directory, TABLES[table], sites).readable)
+
+
+def files_dataset(directory: Path, table: str, files: Sequence[Path]) -> ds.Dataset:
+    """A dataset of these (checked) files of `table`, partition keys read from their paths."""
     schema = dataset_schema(table)
-    partitioning = ds.partitioning(partition_schema(), flavor="hive")
-    if not directory.is_dir():
+    if not files:
         return ds.dataset([], schema=schema)
+    partitioning = ds.partitioning(partition_schema(), flavor="hive")
     return ds.dataset(
-        directory, schema=schema, format="parquet", partitioning=partitioning,
-        exclude_invalid_files=False,
+        [str(f) for f in files], schema=schema, format="parquet", partitioning=partitioning,
+        partition_base_dir=str(directory),
     )  # fmt: skip
+
+
+def with_defaults(table: pa.Table, name: str = "articles") -> pa.Table:
+    """Rows migrated from older schema versions get the defaults of the columns they lacked."""
+    for column, default in DEFAULTS[name].items():
+        index = table.schema.get_field_index(column)
+        if index >= 0 and table.column(index).null_count:
+            filled = pc.fill_null(table.column(index), pa.scalar(default, table.field(index).type))
+            table = table.set_column(index, table.field(index), filled)
+    return table
 
 
 def pandas_dtype(arrow_type: pa.DataType) -> object:
@@ -68,11 +110,11 @@ def load(
     only the most recently fetched row per canonical URL is kept; `latest=False`
     returns every stored revision.
     """
-    dataset = open_dataset(root, "articles")
+    dataset = open_dataset(root, "articles", _names(sites))
     expr = _filter(sites, _utc(start), _utc(end))
     wanted = list(columns) if columns else [f for f in dataset.schema.names if f != "month"]
     needed = wanted + [c for c in ("canonical_url", "fetched_at") if latest and c not in wanted]
-    table = dataset.to_table(columns=needed, filter=expr)
+    table = with_defaults(dataset.to_table(columns=needed, filter=expr))
     if latest:
         table = latest_per_article(table)
     return _to_pandas(table.select(wanted))
@@ -82,9 +124,13 @@ def load_rejects(
     root: Path | str = "output", *, sites: str | Iterable[str] | None = None
 ) -> pd.DataFrame:
     """Rejected pages with their reasons, as a DataFrame."""
-    dataset = open_dataset(root, "rejects")
+    dataset = open_dataset(root, "rejects", _names(sites))
     names = [f for f in dataset.schema.names if f != "month"]
     return _to_pandas(dataset.to_table(columns=names, filter=_filter(sites, None, None)))
+
+
+def _names(sites: str | Iterable[str] | None) -> list[str] | None:
+    return None if sites is None else [sites] if isinstance(sites, str) else list(sites)
 
 
 def _filter(

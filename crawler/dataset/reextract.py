@@ -11,7 +11,7 @@ from typing import Any, Protocol
 import pyarrow.dataset as ds
 
 from crawler.dataset.compaction import exchange_paths
-from crawler.dataset.loader import open_dataset
+from crawler.dataset.loader import open_dataset, with_defaults
 from crawler.dataset.locking import exclusive_lock
 from crawler.dataset.raw import RawArchive
 from crawler.dataset.reextract_changes import SiteChanges, state_of
@@ -90,7 +90,8 @@ def number_revisions(rows: list[dict], old: dict[tuple[str, str], int]) -> list[
 
 
 def _stored(root: Path, table: str, site: str) -> list[dict]:
-    return open_dataset(root, table).to_table(filter=ds.field("site") == site).to_pylist()
+    stored = open_dataset(root, table, [site]).to_table(filter=ds.field("site") == site)
+    return with_defaults(stored, table).to_pylist()
 
 
 def _write(rows: list[dict], target: Path, schema: Any, run_id: str) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 import pyarrow as pa
 
 __all__ = [
+    "ADDED_IN",
     "ARTICLE_SCHEMA",
     "PARTITION_FIELDS",
     "REJECT_SCHEMA",
@@ -18,12 +19,17 @@ __all__ = [
     "RejectReason",
     "RejectRecord",
     "Removed",
+    "added_columns",
     "arrow_schema",
+    "column_defaults",
     "partition_schema",
 ]
 
-# Bump together with the loader whenever a field is added, removed or retyped.
+# Bump together with ADDED_IN whenever a field is added, removed or retyped.
 SCHEMA_VERSION = "2"
+# The columns each schema version added. A file written before them lacks them: the loader
+# reads it with those columns filled (the field's default, else null), compaction rewrites it.
+ADDED_IN = {"2": ("revision", "etag", "last_modified")}
 
 # Hive partition keys: not stored inside the files, rebuilt from directory names.
 PARTITION_FIELDS = ("site", "month")
@@ -151,6 +157,20 @@ def arrow_schema(record_type: type) -> pa.Schema:
         if f.name not in PARTITION_FIELDS
     ]
     return pa.schema(fields, metadata={"schema_version": SCHEMA_VERSION})
+
+
+def added_columns(schema: pa.Schema) -> set[str]:
+    """Columns of `schema` that files of an older schema version may lack."""
+    return {c for columns in ADDED_IN.values() for c in columns if c in schema.names}
+
+
+def column_defaults(record_type: type) -> dict[str, Any]:
+    """The non-null default of each non-nullable scalar field: what a migrated row gets."""
+    return {
+        f.name: f.default
+        for f in dataclasses.fields(record_type)
+        if not f.metadata["nullable"] and f.default is not dataclasses.MISSING
+    }
 
 
 def partition_schema() -> pa.Schema:

@@ -1,0 +1,93 @@
+"""Which files under a table are the dataset's: ours of any schema version; foreign ones skipped."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from crawler.dataset.schema import PARTITION_FIELDS, added_columns
+
+__all__ = ["TableFiles", "file_problem", "table_files"]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class TableFiles:
+    """A table's readable files and the ones left out, each with the reason."""
+
+    readable: list[Path] = field(default_factory=list)
+    skipped: list[tuple[Path, str]] = field(default_factory=list)
+
+
+def file_problem(path: Path, schema: pa.Schema) -> str | None:
+    """Why a Parquet file cannot be part of a table with `schema`; None when it can.
+
+    A file of an older schema version may lack the columns added since (the loader fills
+    them); any other missing column, an unknown column or a different type makes it foreign.
+    """
+    try:
+        found = pq.read_schema(path)
+    except Exception as exc:  # truncated, not Parquet at all, unreadable: all the same here
+        return f"unreadable ({type(exc).__name__}: {exc})"
+    extra = [n for n in found.names if n not in schema.names]
+    if extra:
+        return f"foreign: columns {extra} are not in the schema"
+    optional = added_columns(schema)
+    missing = [n for n in schema.names if n not in found.names and n not in optional]
+    if missing:
+        return f"foreign: columns {missing} are missing"
+    for column in found:
+        expected = schema.field(column.name).type
+        if not column.type.equals(expected):
+            return f"foreign: column {column.name} is {column.type}, not {expected}"
+    return None
+
+
+def _candidates(directory: Path, sites: Iterable[str] | None) -> Iterator[Path]:
+    # Hidden and underscore names (temporaries, staging, quarantine) are never data, as
+    # for pyarrow's own discovery.
+    bases = [directory / f"site={s}" for s in sites] if sites is not None else [directory]
+    for base in bases:
+        for path in sorted(base.rglob("*.parquet")) if base.is_dir() else []:
+            parts = path.relative_to(directory).parts
+            if not any(p.startswith((".", "_")) for p in parts):
+                yield path
+
+
+def _layout_problem(path: Path, directory: Path) -> str | None:
+    parts = path.relative_to(directory).parts[:-1]
+    expected = [f"{name}=" for name in PARTITION_FIELDS]
+    if len(parts) != len(expected) or not all(
+        p.startswith(e) for p, e in zip(parts, expected, strict=True)
+    ):
+        return "foreign: not inside a " + "/".join(f"{e}..." for e in expected) + " directory"
+    return None
+
+
+def table_files(
+    directory: Path, schema: pa.Schema, sites: Iterable[str] | None = None, *, warn: bool = True
+) -> TableFiles:
+    """The table's files under `directory` (only `sites`' partitions when given), checked.
+
+    Each skipped file is logged with its path and reason: a reader sees why rows are absent.
+    """
+    candidates = list(_candidates(directory, sites))
+    found = TableFiles()
+    with ThreadPoolExecutor(max_workers=8) as pool:  # footers are tiny reads: hide latency
+        problems = pool.map(lambda p: _layout_problem(p, directory) or file_problem(p, schema),
+                            candidates)  # fmt: skip
+        for path, problem in zip(candidates, problems, strict=True):
+            if problem is None:
+                found.readable.append(path)
+                continue
+            found.skipped.append((path, problem))
+            if warn:
+                logger.warning("skipping %s: %s", path, problem)
+    return found
