@@ -6,6 +6,7 @@ import subprocess
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -126,3 +127,11 @@ def test_scrapy_demo_command_crawls_and_summarizes(tmp_path: Path):
     assert "articles:" in result.stdout and "rejects:" in result.stdout
     assert str((tmp_path / "out").resolve()) in result.stdout
     assert len(load(tmp_path / "out")) > 0
+
+
+def test_published_dates_match_the_truth_to_the_second(crawl: Crawl):
+    # the gazette prints Moscow time without an offset: its profile's timezone places it
+    df = load(crawl.output).set_index("url")
+    for page in (t for t in crawl.truth if t["kind"] == "opinion"):
+        got = df.loc[page["url"], "published_at"].to_pydatetime()
+        assert got == datetime.fromisoformat(page["published_at"]), page["url"]

@@ -47,6 +47,27 @@ _SUPERSETS = {
     "euc_kr": "cp949",
     "shift_jis": "cp932",
 }
+# WHATWG labels Python does not know, and the codec Python decodes them with.
+_WEB_ALIASES = {
+    "x-user-defined": "cp1252",  # HTML's prescan reads it as windows-1252
+    "x-mac-cyrillic": "mac-cyrillic",
+    "x-mac-ukrainian": "mac-cyrillic",
+    "iso-8859-8-i": "iso8859-8",
+    "windows-874": "cp874",
+    "dos-874": "cp874",
+    "unicode-1-1-utf-8": "utf-8",
+    "x-sjis": "cp932",
+    "x-cp1250": "cp1250",
+    "x-cp1251": "cp1251",
+}
+# The encodings of the WHATWG Encoding standard as Python names them (after _SUPERSETS). Any
+# other label (utf-7, idna, undefined, rot13, base64 ...) is no web page's charset: ignored.
+_WEB_CODECS = frozenset(
+    ("utf-8", "utf-8-sig", "cp866", "koi8-r", "koi8-u", "mac-roman", "mac-cyrillic", "cp874",
+     "tis-620", "gb18030", "big5", "big5hkscs", "euc_jp", "iso2022_jp", "cp932", "cp949",
+     *(f"iso8859-{n}" for n in range(2, 17)), *(f"cp{n}" for n in range(1250, 1259)))
+)  # fmt: skip
+_UTF16 = frozenset(("utf-16", "utf-16-le", "utf-16-be"))
 _GARBAGE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffd]")
 _MAX_GARBAGE_SHARE = 0.02
 
@@ -102,15 +123,23 @@ def decode(body: bytes, content_type: str | None) -> Decoded | Rejection:
 
 
 def _label(data: bytes, meta: bool = False) -> str | None:
-    """The canonical codec name of a charset label, or None when absent or unknown."""
+    """The codec of a charset label (HTML's rules), or None when absent or no web encoding.
+
+    A meta-declared UTF-16 means UTF-8: the meta was just read as ASCII, so the bytes are not
+    UTF-16 (HTML's prescan rule).
+    """
     match = (_META_CHARSET if meta else _CHARSET).search(data)
     if not match:
         return None
+    label = match.group(1).decode("ascii", "ignore").strip().lower()
     try:
-        name = codecs.lookup(match.group(1).decode("ascii", "ignore")).name
+        name = _WEB_ALIASES.get(label) or codecs.lookup(label).name
     except LookupError:
         return None
-    return _SUPERSETS.get(name, name)
+    name = _SUPERSETS.get(name, name)
+    if name in _UTF16:
+        return "utf-8" if meta else name
+    return name if name in _WEB_CODECS else None
 
 
 def _try_declared(body: bytes, encoding: str) -> str | None:
@@ -122,11 +151,13 @@ def _try_declared(body: bytes, encoding: str) -> str | None:
             # a stray bad byte in a real UTF-8 page is common; a legacy-charset page is not
             text = body.decode("utf-8", errors="replace")
             return text if text.count("\ufffd") <= max(2, len(text) // 2000) else None
+    if encoding in _UTF16 and b"\x00" not in body[:4096]:
+        return None  # UTF-16 markup is half NUL bytes: a page without any is not UTF-16
     if not body.isascii() and _is_utf8(body):
         return None  # valid multi-byte UTF-8 under a legacy label is mislabelled UTF-8
     try:
         return body.decode(encoding)
-    except (UnicodeDecodeError, LookupError):
+    except (UnicodeError, LookupError):
         return None
 
 

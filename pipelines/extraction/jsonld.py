@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -10,6 +11,8 @@ from typing import Any
 from lxml.html import HtmlElement
 
 __all__ = ["ARTICLE_TYPES", "article_object", "as_strings", "names"]
+
+logger = logging.getLogger(__name__)
 
 ARTICLE_TYPES = frozenset(
     t.lower()
@@ -34,6 +37,10 @@ ARTICLE_TYPES = frozenset(
     )
 )
 _DATES = ("datePublished", "dateModified")
+# Real blocks nest under 10 levels and weigh under 100 kB (an articleBody included).
+MAX_JSONLD_DEPTH = 32
+MAX_JSONLD_CHARS = 2_000_000
+_TOO_DEEP = object()
 _COMMENTS = re.compile(r"^\s*(<!--|//\s*<!\[CDATA\[)|(-->|//\s*\]\]>)\s*$")
 
 
@@ -88,11 +95,42 @@ def _objects(tree: HtmlElement) -> Iterator[dict[str, Any]]:
     for script in tree.iterfind(".//script[@type]"):
         if "ld+json" not in (script.get("type") or "").lower() or not script.text:
             continue
-        try:
-            data = json.loads(_COMMENTS.sub("", script.text.strip()), strict=False)
-        except ValueError:
-            continue  # broken JSON-LD is common; the page still has OpenGraph and markup
-        yield from _flatten(data, depth=0)
+        data = _bounded_json(script.text)
+        if data is not None:
+            yield from _flatten(data, depth=0)
+
+
+def _bounded_json(text: str) -> Any:
+    """One script's JSON, or None when broken, too big or too deep (with a debug note)."""
+    if len(text) > MAX_JSONLD_CHARS:
+        logger.debug("JSON-LD block ignored: %d characters > %d", len(text), MAX_JSONLD_CHARS)
+        return None
+    try:
+        data = json.loads(_COMMENTS.sub("", text.strip()), strict=False)
+    except RecursionError:  # the C decoder's own limit, far deeper than any real block
+        data = _TOO_DEEP
+    except ValueError:
+        return None  # broken JSON-LD is common; the page still has OpenGraph and markup
+    if data is _TOO_DEEP or _deeper_than(data, MAX_JSONLD_DEPTH):
+        # every reader of the object recurses; a block nested thousands deep would raise
+        logger.debug("JSON-LD block ignored: nested deeper than %d", MAX_JSONLD_DEPTH)
+        return None
+    return data
+
+
+def _deeper_than(data: Any, limit: int) -> bool:
+    """True when containers nest more than `limit` levels (iterative: no recursion to blow)."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            value = list(value.values())
+        elif not isinstance(value, list):
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in value)
+    return False
 
 
 def _flatten(data: Any, depth: int) -> Iterator[dict[str, Any]]:
