@@ -13,9 +13,11 @@ import pytest
 from crawler.dataset import compaction, load, load_rejects
 from crawler.dataset.compaction import compact_site
 from crawler.dataset.known import KnownArticles
+from crawler.dataset.raw import RawArchive
 from crawler.dataset.schema import ADDED_IN, ARTICLE_SCHEMA, SCHEMA_VERSION
 from crawler.dataset.summary import summarize
 from tests.conftest import make_record
+from tests.test_raw_archive import item, pipeline
 
 Write = Callable[..., Path]
 PARTITION = Path("articles/site=example/month=2026-11")
@@ -125,3 +127,15 @@ def test_compaction_streams_in_bounded_row_groups(
     meta = pq.ParquetFile(path).metadata
     groups = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
     assert groups == [4, 4, 2]  # written as the scan went, never the month at once
+
+
+def test_raw_archive_readers_skip_foreign_files(tmp_path: Path):
+    archiver = pipeline(tmp_path)
+    archiver.process_item(item(1))
+    archiver.close_spider()
+    (month,) = (tmp_path / "raw/site=example").glob("month=*")
+    pq.write_table(pa.table({"body_hash": [7]}), month / "odd.parquet")
+    (month / "cut.parquet").write_bytes(b"PAR1 and then nothing")
+    archive = RawArchive(tmp_path)
+    assert len(archive.hashes(["example"])) == 1
+    assert [page.url for page, _ in archive.pages("example")] == [item(1).url]

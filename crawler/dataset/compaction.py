@@ -14,14 +14,13 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
-from crawler.dataset.files import TableFiles, table_files
-from crawler.dataset.loader import files_dataset, latest_per_article, with_defaults
+from crawler.dataset.files import table_files
+from crawler.dataset.loader import latest_per_article, migrate
 from crawler.dataset.locking import exclusive_lock
 from crawler.dataset.runid import new_run_id
-from crawler.dataset.schema import ARTICLE_SCHEMA
+from crawler.dataset.schema import ARTICLE_SCHEMA, UTC_TS
 from crawler.dataset.writer import atomic_file
 
 __all__ = [
@@ -63,20 +62,30 @@ def _revision_key(table: pa.Table) -> pa.Array:
     return pc.binary_join_element_wise(table.column("canonical_url"), fetched, "|")
 
 
-def _winners(dataset: ds.Dataset) -> pa.Array:
-    keys = dataset.to_table(columns=["canonical_url", "fetched_at"])
-    return _revision_key(latest_per_article(keys))
+def _winners(files: list[Path]) -> pa.Array:
+    """The revision key of each article's latest row, read two columns a file at a time."""
+    urls: list[str] = []
+    fetched: list[object] = []
+    for path in files:
+        keys = pq.read_table(path, columns=["canonical_url", "fetched_at"])
+        urls += keys.column(0).to_pylist()
+        fetched += keys.column(1).to_pylist()
+    table = pa.table({"canonical_url": pa.array(urls, pa.string()),
+                      "fetched_at": pa.array(fetched, UTC_TS)})  # fmt: skip
+    return _revision_key(latest_per_article(table))
 
 
-def _batches(dataset: ds.Dataset, month: str) -> Iterator[pa.Table]:
-    """A month's rows in scanner batches, migrated to the current schema."""
-    scanner = dataset.scanner(
-        columns=ARTICLE_SCHEMA.names, filter=ds.field("month") == month,
-        batch_size=BATCH_ROWS, fragment_readahead=2, batch_readahead=2,
-    )  # fmt: skip
-    for batch in scanner.to_batches():
-        if batch.num_rows:
-            yield with_defaults(pa.Table.from_batches([batch])).cast(ARTICLE_SCHEMA)
+def _batches(files: Iterable[Path]) -> Iterator[pa.Table]:
+    """The files' rows in batches of BATCH_ROWS at most, migrated to the current schema.
+
+    Files are opened one at a time and closed before the next: pyarrow's dataset keeps
+    each fragment's footer once read, which over ~50k small files cost gigabytes.
+    """
+    for path in files:
+        with pq.ParquetFile(path) as parquet:
+            for batch in parquet.iter_batches(batch_size=BATCH_ROWS):
+                if batch.num_rows:
+                    yield migrate(pa.Table.from_batches([batch]))
 
 
 class _MonthFile:
@@ -119,23 +128,22 @@ def _write_month(batches: Iterable[pa.Table], path: Path, winners: pa.Array | No
 
 
 def _rewrite(
-    files: TableFiles,
-    directory: Path,
+    files: list[Path],
     target: Path,
     latest_only: bool,
     run_id: str,
     tick: Callable[[int], object] | None = None,
 ) -> int:
     """Write the site's rows, one month at a time, streamed: memory does not grow with files."""
-    dataset = files_dataset(directory, "articles", files.readable)
-    winners = _winners(dataset) if latest_only else None
+    winners = _winners(files) if latest_only else None
+    months: dict[Path, list[Path]] = {}
+    for path in files:
+        months.setdefault(path.parent, []).append(path)
     rows = 0
-    for month_dir in sorted({path.parent for path in files.readable}):
-        month = month_dir.name.removeprefix("month=")
-        site_dir = target / month_dir.parent.name / month_dir.name
-        rows += _write_month(
-            _batches(dataset, month), site_dir / f"part-{run_id}-compact.parquet", winners
-        )
+    for month_dir in sorted(months):
+        name = f"part-{run_id}-compact.parquet"
+        path = target / month_dir.parent.name / month_dir.name / name
+        rows += _write_month(_batches(months[month_dir]), path, winners)
         if tick is not None:
             tick(rows)
     return rows
@@ -192,11 +200,11 @@ def compact_site(
         if files.skipped:
             quarantine(root, "articles", files.skipped, run_id)
         files_before = len(files.readable)
-        rows_before = files_dataset(articles, "articles", files.readable).count_rows()
+        rows_before = sum(files.rows.values())
         months = len({path.parent for path in files.readable})
         if files_before <= months and not latest_only:
             return CompactionResult(site, rows_before, rows_before, files_before, files_before)
-        rows_after = _rewrite(files, articles, staging, latest_only, run_id, tick)
+        rows_after = _rewrite(files.readable, staging, latest_only, run_id, tick)
         new_site = staging / f"site={site}"
         new_site.mkdir(parents=True, exist_ok=True)
         exchange_paths(new_site, live)

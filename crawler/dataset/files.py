@@ -20,10 +20,17 @@ logger = logging.getLogger(__name__)
 
 @dataclass(slots=True)
 class TableFiles:
-    """A table's readable files and the ones left out, each with the reason."""
+    """A table's readable files (with their row counts) and the ones left out, with reasons."""
 
     readable: list[Path] = field(default_factory=list)
     skipped: list[tuple[Path, str]] = field(default_factory=list)
+    rows: dict[Path, int] = field(default_factory=dict)
+
+
+# Files are immutable once renamed into place, so a verdict holds while size and mtime do:
+# repeated loads in one session read each footer once.
+_VERDICTS: dict[tuple[str, int, int, str], tuple[str | None, int]] = {}
+_MAX_VERDICTS = 500_000
 
 
 def file_problem(path: Path, schema: pa.Schema) -> str | None:
@@ -32,10 +39,32 @@ def file_problem(path: Path, schema: pa.Schema) -> str | None:
     A file of an older schema version may lack the columns added since (the loader fills
     them); any other missing column, an unknown column or a different type makes it foreign.
     """
+    return _verdict(path, schema)[0]
+
+
+def _verdict(path: Path, schema: pa.Schema) -> tuple[str | None, int]:
     try:
-        found = pq.read_schema(path)
+        stat = path.stat()
+    except OSError as exc:
+        return f"unreadable ({type(exc).__name__}: {exc})", 0
+    key = (str(path), stat.st_size, stat.st_mtime_ns, schema.to_string())
+    if key not in _VERDICTS:
+        if len(_VERDICTS) >= _MAX_VERDICTS:
+            _VERDICTS.clear()
+        _VERDICTS[key] = _inspect(path, schema)
+    return _VERDICTS[key]
+
+
+def _inspect(path: Path, schema: pa.Schema) -> tuple[str | None, int]:
+    try:
+        metadata = pq.read_metadata(path)
+        found = metadata.schema.to_arrow_schema()
     except Exception as exc:  # truncated, not Parquet at all, unreadable: all the same here
-        return f"unreadable ({type(exc).__name__}: {exc})"
+        return f"unreadable ({type(exc).__name__}: {exc})", 0
+    return _schema_problem(found, schema), metadata.num_rows
+
+
+def _schema_problem(found: pa.Schema, schema: pa.Schema) -> str | None:
     extra = [n for n in found.names if n not in schema.names]
     if extra:
         return f"foreign: columns {extra} are not in the schema"
@@ -80,12 +109,16 @@ def table_files(
     """
     candidates = list(_candidates(directory, sites))
     found = TableFiles()
-    with ThreadPoolExecutor(max_workers=8) as pool:  # footers are tiny reads: hide latency
-        problems = pool.map(lambda p: _layout_problem(p, directory) or file_problem(p, schema),
-                            candidates)  # fmt: skip
-        for path, problem in zip(candidates, problems, strict=True):
+
+    def check(path: Path) -> tuple[str | None, int]:
+        layout = _layout_problem(path, directory)
+        return (layout, 0) if layout else _verdict(path, schema)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:  # footers are tiny reads: hide latency
+        for path, (problem, rows) in zip(candidates, pool.map(check, candidates), strict=True):
             if problem is None:
                 found.readable.append(path)
+                found.rows[path] = rows
                 continue
             found.skipped.append((path, problem))
             if warn:

@@ -75,6 +75,15 @@ def files_dataset(directory: Path, table: str, files: Sequence[Path]) -> ds.Data
     )  # fmt: skip
 
 
+def migrate(table: pa.Table, name: str = "articles") -> pa.Table:
+    """One file's rows in the current schema: the columns it lacks added, then defaulted."""
+    schema = TABLES[name]
+    for column in schema:
+        if column.name not in table.column_names:
+            table = table.append_column(column, pa.nulls(table.num_rows, column.type))
+    return with_defaults(table.select(schema.names), name).cast(schema)
+
+
 def with_defaults(table: pa.Table, name: str = "articles") -> pa.Table:
     """Rows migrated from older schema versions get the defaults of the columns they lacked."""
     for column, default in DEFAULTS[name].items():

@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from crawler.dataset.files import table_files
 from crawler.dataset.schema import UTC_TS
 from crawler.items import PageItem
 
@@ -107,8 +108,8 @@ class RawArchive:
         return sorted(p.name.removeprefix("site=") for p in self.directory.glob("site=*"))
 
     def files(self, site: str) -> list[Path]:
-        """The site's archive files (hidden temporaries excluded)."""
-        return sorted((self.directory / f"site={site}").glob("month=*/*.parquet"))
+        """The site's archive files (hidden temporaries, foreign and unreadable files excluded)."""
+        return table_files(self.directory, RAW_SCHEMA, [site]).readable
 
     def hashes(self, sites: Iterable[str]) -> set[tuple[str, str]]:
         """(site, body hash) of every archived body: what a crawl need not store again."""

@@ -19,7 +19,8 @@ SETTLED_REASONS = (RejectReason.WRONG_SECTION,)
 
 def settled_urls(root: Path | str, sites: Iterable[str]) -> set[int]:
     """url_keys of the sites' pages rejected for a settled reason in earlier runs."""
-    dataset = open_dataset(root, "rejects")
-    condition = ds.field("site").isin(list(sites)) & ds.field("reason").isin(list(SETTLED_REASONS))
+    names = list(sites)
+    dataset = open_dataset(root, "rejects", names)  # only these sites' files are checked
+    condition = ds.field("site").isin(names) & ds.field("reason").isin(list(SETTLED_REASONS))
     table = dataset.to_table(columns=["url"], filter=condition)
     return {url_key(url) for url in table.column("url").to_pylist() if url}

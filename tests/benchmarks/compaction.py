@@ -7,7 +7,7 @@ Builds, per size, one site's articles in ~`rows / rows-per-file` tiny Parquet fi
 over 24 months (a year of nightly crawls flushing a few rows at a time: 60k rows in 43k files
 is 1.4 rows per file), each row with ~4 KB of text and ~20% of articles fetched twice. Then
 runs `compact_site(latest_only=True)` in a fresh child process and prints its wall time and
-peak RSS (ru_maxrss of the child, so the builder's memory does not count). With
+peak RSS (the child's own ru_maxrss, so the builder's memory does not count). With
 `--reextract`, also archives the rows' pages (RAW_ARCHIVE layout) and measures
 `reextract_site` the same way, with a replayer that rebuilds each page's row cheaply.
 """
@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -56,9 +55,10 @@ def build(root: Path, rows: int, rows_per_file: float, seed: int = 7) -> int:
     pending = [_row(i, 0, chance) for i in range(articles)]
     pending += [_row(i, 1, chance) for i in chance.sample(range(articles), rows - articles)]
     chance.shuffle(pending)
+    pending.sort(key=lambda r: r["month"])  # a night's flush holds recent articles
     files = 0
     while pending:
-        size = max(1, round(chance.expovariate(1 / rows_per_file)))
+        size = int(rows_per_file) + (chance.random() < rows_per_file % 1)
         batch, pending = pending[:size], pending[size:]
         for month in sorted({r["month"] for r in batch}):
             part = [r for r in batch if r["month"] == month]
@@ -78,20 +78,16 @@ started = time.perf_counter()
 result = compact_site(Path(sys.argv[1]), sys.argv[2], latest_only=True)
 print(json.dumps({"seconds": time.perf_counter() - started,
                   "rows_before": result.rows_before, "rows_after": result.rows_after,
-                  "files_after": result.files_after}))
+                  "files_after": result.files_after,
+                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
 
 def measure(code: str, *args: str) -> dict:
-    """Run `code` in a fresh interpreter; its JSON line plus its peak RSS in MB."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Run `code` in a fresh interpreter; the JSON line it prints (with its own peak RSS)."""
     done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
                           timeout=3600, check=True)  # fmt: skip
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    result = json.loads(done.stdout.strip().splitlines()[-1])
-    # ru_maxrss of children is the max over all waited children: children run largest last.
-    result["peak_rss_mb"] = max(peak, before) / 1024
-    return result
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
