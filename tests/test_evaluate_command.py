@@ -211,3 +211,18 @@ def _good_lines(dataset: Path) -> list[str]:
     """The truth lines that parse (the fixture breaks one on purpose)."""
     lines = (dataset / "truth.jsonl").read_text(encoding="utf-8").splitlines()
     return [line for line in lines if line.endswith("}")]
+
+
+def test_the_baseline_shows_both_trafilatura_runs_and_a_time_ratio_to_each(
+    dataset: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([str(dataset), "--limit", "2", "--baseline"]) == 0
+    stdout = capsys.readouterr().out
+    for name in ("trafilatura", "traf-nocomments"):
+        assert re.search(rf"^  {name} +docs=2 ", stdout, re.M), stdout
+        assert re.search(rf"^time ratio ours/{name}: [\d.]+$", stdout, re.M), stdout
+
+
+def test_markup_ablation_runs(dataset: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([str(dataset), "--limit", "2", "--ablate-markup"]) == 0
+    assert "without appeal" in capsys.readouterr().out

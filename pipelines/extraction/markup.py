@@ -14,7 +14,7 @@ from crawler.dataset.schema import Removed
 
 from .textfilter import kind_of_text
 
-__all__ = ["PHRASE_KINDS", "TOKEN_KINDS", "kind_of", "strip_markup"]
+__all__ = ["PHRASE_KINDS", "TOKEN_KINDS", "forget_kinds", "kind_of", "strip_markup"]
 
 # Whole tokens of class/id/role values (split on - _ space and camelCase) -> removed kind.
 # Each entry was measured on the development set; see evaluate.py --ablate.
@@ -122,6 +122,11 @@ def kind_of(attribute: str) -> str | None:
     # str(): an attribute value from lxml's XPath keeps its whole document alive
     _kinds[str(attribute)] = kind
     return kind
+
+
+def forget_kinds() -> None:
+    """Empty the cache of judged attribute values (after TOKEN_KINDS changed)."""
+    _kinds.clear()
 
 
 def strip_markup(tree: HtmlElement, selectors: Iterable[CSSSelector]) -> list[Removed]:

@@ -40,11 +40,11 @@ def ablate_markup(samples: Sequence[Sample]) -> None:
         try:
             for token in [t for t, k in markup.TOKEN_KINDS.items() if k == kind]:
                 del markup.TOKEN_KINDS[token]
-            markup.kind_of.__defaults__[0].clear()  # type: ignore[index]
+            markup.forget_kinds()
             without = summarize_run(samples, run(kind, predict, samples).texts, False)
         finally:
             markup.TOKEN_KINDS.update(saved)
-            markup.kind_of.__defaults__[0].clear()  # type: ignore[index]
+            markup.forget_kinds()
         print(f"  without {kind:<11} {_delta(full, without)}")
 
 

@@ -18,7 +18,7 @@ from .scoring import Summary, score_doc, snippet_hits, summarize
 
 __all__ = [
     "CONTENT_TYPE", "Extractor", "Prediction", "Run", "plain_trafilatura", "predict", "run",
-    "run_interleaved", "summarize_run",
+    "run_interleaved", "summarize_run", "trafilatura_without_comments",
 ]  # fmt: skip
 
 CONTENT_TYPE = "text/html; charset=utf-8"  # the dataset stores every page as UTF-8
@@ -70,6 +70,14 @@ def predict(html: bytes, url: str) -> Prediction:
 def plain_trafilatura(html: bytes, url: str) -> Prediction:
     """The baseline: trafilatura's defaults on the decoded page."""
     text = trafilatura.extract(html.decode("utf-8", errors="replace"), url=url or None)
+    return Prediction(text or "")
+
+
+def trafilatura_without_comments(html: bytes, url: str) -> Prediction:
+    """The fair baseline for an extractor that drops comments: trafilatura, comments off."""
+    text = trafilatura.extract(
+        html.decode("utf-8", errors="replace"), url=url or None, include_comments=False
+    )
     return Prediction(text or "")
 
 
