@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from lxml.etree import _Element
 
+from .nodetext import clean_text
+
 __all__ = ["text_blocks"]
 
 _BLOCKS = frozenset(("p", "head", "item", "quote", "list", "table", "row", "code"))
@@ -67,4 +69,4 @@ def _walk(element: _Element, parts: list[str], skip: str | None, top: bool) -> N
 
 
 def _clean(text: str) -> str:
-    return " ".join(text.split())
+    return clean_text(text)

@@ -15,10 +15,11 @@ from .blocks import text_blocks
 from .canonical import canonical_url
 from .dates import DatePolicy
 from .decode import decode, sniff
-from .edges import same_words, trim_edges
+from .edges import same_words, trim_bio, trim_edges
 from .evidence import check_against_article_body
 from .gaps import fill_gaps
 from .hashing import content_hash
+from .hidden import strip_hidden
 from .language import decide_language
 from .layout import simplify_layout
 from .markup import strip_markup
@@ -82,7 +83,8 @@ def draft_blocks(page: Page, rules: ExtractRules) -> Draft | Rejection:
         return Rejection(RejectReason.NO_ARTICLE, "no HTML tree could be built")
     meta = read_metadata(tree, DatePolicy(rules.timezone, page.fetched_at))
     simplify_layout(tree)
-    removed = strip_markup(tree, compiled_selectors(rules.strip_selectors))
+    removed = strip_hidden(tree)
+    removed += strip_markup(tree, compiled_selectors(rules.strip_selectors))
     removed += strip_widgets(tree)
     main = _main_blocks(tree, page.url)
     blocks = check_against_article_body(main, meta.article_body)
@@ -97,6 +99,7 @@ def finish(
 ) -> ArticleRecord | Rejection:
     """Step 5 and the record: remove boilerplate by text, apply the no-article floor."""
     kept, dropped = filter_blocks(draft.blocks, compiled_patterns(rules.strip_patterns), text_rules)
+    kept, bio = trim_bio(kept, draft.meta.authors)
     text = "\n\n".join(kept)
     words = len(_WORD.findall(text))
     body_words = words - _standfirst_words(kept, draft.meta.description)
@@ -104,7 +107,7 @@ def finish(
         return Rejection(RejectReason.NO_ARTICLE, f"{body_words} words of article text")
     if is_not_found(draft.meta.title, text, words):
         return Rejection(RejectReason.NO_ARTICLE, f"a 'page not found' page ({words} words)")
-    return _record(page, rules, draft.meta, text, words, [*draft.removed, *dropped])
+    return _record(page, rules, draft.meta, text, words, [*draft.removed, *dropped, *bio])
 
 
 def _standfirst_words(blocks: Sequence[str], description: str | None) -> int:

@@ -8,9 +8,9 @@ from collections.abc import Sequence
 
 from crawler.dataset.schema import Removed
 
-from .metadata import Metadata
+from .metadata import Metadata, trim_section
 
-__all__ = ["same_words", "trim_edges"]
+__all__ = ["same_words", "trim_bio", "trim_edges"]
 
 _LEAD = 4  # blocks inspected at the start
 _TAIL = 2  # and at the end
@@ -29,6 +29,11 @@ _DATE_WORDS = re.compile(
     re.IGNORECASE,
 )
 _LABEL_WORDS = 5  # a kicker, section label or byline fragment next to the header lines
+_BIO_WORDS = 60
+_BIO_VERB = re.compile(
+    r"\s*(,|\(|is |was |writes |teaches |works |has been |serves |—|– |-)"
+    r"|\s*(является|работает|—|–)"
+)
 
 
 def trim_edges(blocks: Sequence[str], meta: Metadata) -> tuple[list[str], list[Removed]]:
@@ -46,6 +51,29 @@ def trim_edges(blocks: Sequence[str], meta: Metadata) -> tuple[list[str], list[R
     for index in sorted({*lead, *tail}, reverse=True):
         removed.append(Removed("byline", kept.pop(index)[:500]))
     return kept, removed[::-1]
+
+
+def trim_bio(blocks: Sequence[str], authors: Sequence[str]) -> tuple[list[str], list[Removed]]:
+    """Drop a closing line that introduces the author, among the last blocks of the body
+    (run after boilerplate removal: share bars and policies often follow it)."""
+    kept = list(blocks)
+    start = max(len(kept) - _TAIL, 1)
+    bios = [i for i in range(start, len(kept)) if _is_bio(kept[i], authors)]
+    return [b for i, b in enumerate(kept) if i not in bios], [
+        Removed("bio", kept[i][:500]) for i in bios
+    ]
+
+
+def _is_bio(block: str, authors: Sequence[str]) -> bool:
+    """A closing line that introduces the author: "Jane Roe is a ...", "Jane Roe, a ..."."""
+    if len(_WORD.findall(block)) > _BIO_WORDS:
+        return False
+    opening = block.lstrip("*_— ").casefold()
+    for name in authors:
+        folded = name.casefold()
+        if folded and opening.startswith(folded) and _BIO_VERB.match(opening[len(folded) :]):
+            return True
+    return False
 
 
 def _lead(kept: Sequence[str]) -> int:
@@ -81,7 +109,7 @@ def _is_edge(block: str, meta: Metadata, lead: bool) -> bool:
     tokens = [t.lower() for t in _WORD.findall(block)]
     if not tokens:
         return False
-    if lead and same_words(block, meta.title):
+    if lead and (same_words(block, meta.title) or same_words(trim_section(block), meta.title)):
         return True
     if len(tokens) > 12:
         return False

@@ -5,8 +5,14 @@ from __future__ import annotations
 from lxml.etree import strip_tags
 from lxml.html import HtmlElement
 
-__all__ = ["simplify_layout", "unwrap_layout_tables", "unwrap_pull_quotes"]
+__all__ = [
+    "simplify_layout",
+    "space_adjacent_controls",
+    "unwrap_layout_tables",
+    "unwrap_pull_quotes",
+]
 
+_CONTROL_TAGS = frozenset(("a", "button"))
 _TABLE_PARTS = ("table", "thead", "tbody", "tfoot", "tr", "td", "th")
 _MIN_PARAGRAPHS = 3  # data tables seldom hold several paragraphs; layout tables hold the page
 _PULL_QUOTE_WORDS = 80
@@ -19,6 +25,22 @@ def simplify_layout(tree: HtmlElement) -> None:
     strip_tags(tree, "font", "center")
     unwrap_layout_tables(tree)
     unwrap_pull_quotes(tree)
+    space_adjacent_controls(tree)
+
+
+def space_adjacent_controls(tree: HtmlElement) -> None:
+    """Put a space between links and buttons that touch: a share bar's "Facebook", "X",
+    "Email" are separate words on screen, and would run together in the text. Two lowercase
+    letters meeting are one word that the markup happens to split."""
+    for node in tree.iter("a", "button"):
+        if node.tail:
+            continue
+        following = node.getnext()
+        if following is None or following.tag not in _CONTROL_TAGS:
+            continue
+        before, after = node.text_content()[-1:], following.text_content()[:1]
+        if not (before.islower() and after.islower()):  # "o"+"f": a word split by markup
+            node.tail = " "
 
 
 def unwrap_pull_quotes(tree: HtmlElement) -> int:

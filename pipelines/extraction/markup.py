@@ -12,9 +12,10 @@ from lxml.html import HtmlElement
 
 from crawler.dataset.schema import Removed
 
+from .nodetext import spaced_text
 from .textfilter import kind_of_text
 
-__all__ = ["PHRASE_KINDS", "TOKEN_KINDS", "forget_kinds", "kind_of", "strip_markup"]
+__all__ = ["PHRASE_KINDS", "TOKEN_KINDS", "forget_kinds", "kind_of", "names_appeal", "strip_markup"]
 
 # Whole tokens of class/id/role values (split on - _ space and camelCase) -> removed kind.
 # Each entry was measured on the development set; see evaluate.py --ablate.
@@ -124,6 +125,22 @@ def kind_of(attribute: str) -> str | None:
     return kind
 
 
+# Parts of compound class names ("article__support-box", "donateWidget") that name an appeal
+# box; only a seed: the box goes when its text asks for money (appealbox.py).
+_APPEAL_PARTS = re.compile(r"donat|contribut|support|fundrais|member|appeal|pledge|patron", re.I)
+_appeal_names: dict[str, bool] = {}
+
+
+def names_appeal(attribute: str) -> bool:
+    """Whether a class/id value names an appeal by a part of a word, however compounded."""
+    found = _appeal_names.get(attribute)
+    if found is None:
+        if len(_appeal_names) >= _KINDS_CACHED:
+            _appeal_names.clear()
+        found = _appeal_names[str(attribute)] = bool(_APPEAL_PARTS.search(attribute))
+    return found
+
+
 def forget_kinds() -> None:
     """Empty the cache of judged attribute values (after TOKEN_KINDS changed)."""
     _kinds.clear()
@@ -226,7 +243,7 @@ def _attached(node: HtmlElement, root: HtmlElement) -> bool:
 
 def _drop(node: HtmlElement, kind: str, removed: list[Removed]) -> None:
     """Detach the node, keeping its tail text, and record its text when it had any."""
-    text = " ".join(node.text_content().split())
+    text = spaced_text(node)
     if node.getparent() is not None:
         node.drop_tree()
     if text:

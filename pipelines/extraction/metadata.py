@@ -30,7 +30,7 @@ from .dates import FUTURE_SLACK, PLAUSIBLE_FROM, UTC_POLICY, DatePolicy
 from .jsonld import article_object, as_strings, names
 from .textmeta import text_byline, text_date
 
-__all__ = ["Metadata", "read_metadata"]
+__all__ = ["Metadata", "read_metadata", "trim_section"]
 
 _PUBLISHED_META = (
     "article:published_time",
@@ -55,11 +55,29 @@ _MODIFIED_META = (
     "last-modified",
     "article.updated",
 )
+_MODIFIED_ITEMPROP = (
+    ".//*[@itemprop='dateModified']/@datetime|.//*[@itemprop='dateModified']/@content"
+)
 _BYLINE_XPATH = ".//*[@rel='author' or @itemprop='author' or @class]"
 _PREFIX_SEPARATORS = re.compile(r"\s+[|–—»-]\s+")
 _CLASS_TOKENS = re.compile(r"[^a-z0-9]+")
 _NOT_BYLINE = frozenset(("bio", "avatar", "image", "img", "photo", "description", "about", "box"))
 _TITLE_SEPARATORS = re.compile(r"\s+(?:[|–—:·•»-]|::)\s+")
+_AFFIX_SEPARATORS = re.compile(r"\s+[|–—·•»-]\s+")
+_LABEL_COLON = re.compile(r"^([^\W\d][\w -]{0,30}):\s+(?=\S)")
+_AFFIX_WORDS = 3
+_WORDS = re.compile(r"\w+")
+# Section labels that sites put before or after a headline in <title> and og:title.
+_SECTION_LABELS = frozenset(
+    (
+        "opinion", "opinions", "editorial", "editorials", "comment", "commentary", "column",
+        "columns", "columnists", "op ed", "analysis", "letters", "letter", "guest essay",
+        "perspective", "perspectives", "viewpoint", "viewpoints", "voices", "essay", "review",
+        "our view", "the big idea", "мнение", "мнения", "колонка", "колонки", "комментарий",
+        "редакционная статья", "аналитика", "meinung", "kommentar", "kolumne", "leitartikel",
+        "opinión", "tribune", "éditorial", "chronique", "opinione", "editoriale",
+    )
+)  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -98,7 +116,8 @@ def read_metadata(tree: HtmlElement, dates: DatePolicy = UTC_POLICY) -> Metadata
         tags=_tags(ld, meta),
         section=_first(as_strings(ld.get("articleSection")), meta["article:section"]),
         published_at=_date(ld.get("datePublished"), meta, _PUBLISHED_META, tree, language, dates),
-        modified_at=_date(ld.get("dateModified"), meta, _MODIFIED_META, None, language, dates),
+        modified_at=_date(ld.get("dateModified"), meta, _MODIFIED_META, None, language, dates)
+        or _marked_date(tree, _MODIFIED_ITEMPROP, language, dates),
         language=language,
         canonical=[*(tree.xpath(".//link[@rel='canonical']/@href")), *meta["og:url"]],
         site_name=site,
@@ -142,11 +161,51 @@ def _title(
     h1 = [_node_text(h) for h in tree.xpath("(.//article//h1 | .//h1)[1]")]
     best = _first(as_strings(ld.get("headline")), meta["og:title"], h1)
     if best:
-        return _trim_suffix(best, site, force=False)
+        return _trim_section(_trim_suffix(best, site, force=False), h1)
     for node in tree.iterfind(".//title"):
         found = _headline_part(tree, _node_text(node)) or _trim_suffix(_node_text(node), site, True)
-        return _trim_suffix(found, site, force=False)
+        return _trim_section(_trim_suffix(found, site, force=False), h1)
     return None
+
+
+def trim_section(title: str) -> str:
+    """A headline without a section label before or after it ("Opinion | ...")."""
+    return _trim_section(title, [])
+
+
+def _trim_section(title: str, h1: list[str]) -> str:
+    """Drop a section label before or after the headline ("Opinion | ...", "... | Editorial"):
+    a short part that names a section, or that the page's <h1> shows the headline without.
+    A "Label: " prefix goes only when it names a section and the <h1> shows the headline
+    without it."""
+    shown = {_casefold_words(h) for h in h1}
+    if _casefold_words(title) in shown:
+        return title  # the page shows the label as part of its headline ("Opinion: ...")
+    colon = _LABEL_COLON.match(title)
+    label = _casefold_words(colon.group(1)) if colon else ""
+    if colon and label in _SECTION_LABELS and _casefold_words(title[colon.end() :]) in shown:
+        return title[colon.end() :]
+    parts = _AFFIX_SEPARATORS.split(title)
+    if len(parts) < 2:
+        return title
+    for rest, label in ((parts[1:], parts[0]), (parts[:-1], parts[-1])):
+        headline = _join_parts(title, rest)
+        if len(label.split()) > _AFFIX_WORDS or not headline:
+            continue
+        if _casefold_words(label) in _SECTION_LABELS or _casefold_words(headline) in shown:
+            return _trim_section(headline, h1)
+    return title
+
+
+def _join_parts(title: str, rest: list[str]) -> str:
+    """The span of `title` from the first to the last of the `rest` parts."""
+    start = title.find(rest[0])
+    end = title.rfind(rest[-1]) + len(rest[-1])
+    return title[start:end].strip() if 0 <= start < end else ""
+
+
+def _casefold_words(text: str) -> str:
+    return " ".join(_WORDS.findall(text.casefold()))
 
 
 def _headline_part(tree: HtmlElement, title: str) -> str | None:
@@ -270,6 +329,18 @@ def _htmldate(tree: HtmlElement, dates: DatePolicy) -> datetime | None:
     except Exception:  # a heuristic's failure must not cost the article
         return None
     return dates.read(found, free_text=False).value if found else None
+
+
+def _marked_date(
+    tree: HtmlElement, xpath: str, language: str | None, dates: DatePolicy
+) -> datetime | None:
+    """A date in microdata markup: <time itemprop="dateModified" datetime="...">."""
+    languages = [language] if language else None
+    for value in tree.xpath(xpath)[:3]:
+        reading = dates.read(value, languages=languages)
+        if reading.value:
+            return reading.value
+    return None
 
 
 def _language(tree: HtmlElement, ld: dict[str, Any], meta: dict[str, list[str]]) -> str | None:

@@ -23,10 +23,11 @@ __all__ = [
 
 # The vocabulary of `Removed.kind`: what a stripped block was. "profile" marks a site rule's
 # selector or pattern; "byline" a headline, byline or date line repeated at the body's edges;
-# "placeholder" a template's dummy text (lorem ipsum) left on a live page.
+# "placeholder" a template's dummy text (lorem ipsum) left on a live page; "hidden" text the
+# page hides from readers (`hidden`, `display:none`); "bio" a closing line introducing the author.
 REMOVED_KINDS = (
     "appeal", "newsletter", "paywall", "disclaimer", "credit", "related", "share", "comments",
-    "cookie", "navigation", "ad", "profile", "byline", "placeholder",
+    "cookie", "navigation", "ad", "profile", "byline", "placeholder", "hidden", "bio",
 )  # fmt: skip
 
 

@@ -12,7 +12,10 @@ from crawler.dataset.schema import Removed
 from .textrule import Screen
 from .textrules import GENERIC_RULES, TextRule
 
-__all__ = ["GENERIC_RULES", "TextRule", "filter_blocks", "is_paywall_notice", "kind_of_text"]
+__all__ = [
+    "GENERIC_RULES", "TextRule", "filter_blocks", "is_paywall_notice", "kind_of_block",
+    "kind_of_text",
+]  # fmt: skip
 
 
 _WORD = re.compile(r"\w+")
@@ -50,6 +53,10 @@ _BOX_STEMS = (
     "access",
     "trial",
     "поддерж",
+    "денег",
+    "сумм",
+    "ваш",
+    "спасибо",
     "пожертв",
     "подпис",
     "рассылк",
@@ -61,6 +68,16 @@ _BOX_STEMS = (
     "abo",
 )
 _WORDS_PER_HIT = 25
+# A notice, appeal or sign-up call addresses the reader ("you", "your", "please", an opening
+# imperative); a body sentence about paywalls or newsletters talks about them in the third person.
+_PROSE_WORDS = 12
+_ADDRESSED = re.compile(
+    r"\b(you|your|yours|you'?re|you'?ve|please|we|us|our|вы|вас|вам|ваш\w*|мы|нас|наш\w*"
+    r"|sie|ihr\w*|wir|uns\w*|vous|votre|vos|nous|notre|nos)\b"
+    r"|^(subscribe|sign|log|register|join|get|support|donate|give|become|help|try|start|read"
+    r"|unlock|continue|create|enter|click|tap|upgrade|claim|save|see|don'?t|never|stay"
+    r"|подпис\w*|поддерж\w*|помоги\w*|оформ\w*)\b"
+)
 _PAYWALL_RULES = tuple(r for r in GENERIC_RULES if r.kind == "paywall")
 
 
@@ -145,6 +162,11 @@ def kind_of_text(text: str, rules: Sequence[TextRule] = GENERIC_RULES) -> str | 
     return best[0][0] if best and best[0][1] else None
 
 
+def kind_of_block(text: str) -> str | None:
+    """The boilerplate kind of a block judged on its own (short, or dense with phrases)."""
+    return _generic_kind(text, GENERIC_RULES)
+
+
 def is_paywall_notice(text: str) -> bool:
     """Whether a block of text reads like a paywall or truncation notice."""
     return _generic_kind(text, _PAYWALL_RULES) == "paywall"
@@ -170,8 +192,17 @@ def _generic_kind(block: str, rules: Sequence[TextRule]) -> str | None:
                 hits[rule.kind] = hits.get(rule.kind, 0) + found
     total = sum(hits.values())
     if total and (words <= _SHORT or total * _WORDS_PER_HIT >= words):
-        return min(hits, key=lambda kind: (-hits[kind], screen.kind_order[kind]))
+        kind = min(hits, key=lambda kind: (-hits[kind], screen.kind_order[kind]))
+        return None if kind in _BOX_KINDS and _is_prose_about(block, words) else kind
     return None
+
+
+def _is_prose_about(block: str, words: int) -> bool:
+    """A sentence that speaks about subscriptions or appeals, not to the reader: long enough to
+    be prose, ending like a sentence, with no second person and no imperative opening."""
+    if words < _PROSE_WORDS or block.rstrip()[-1:] not in ".…":
+        return False
+    return not _ADDRESSED.search(block)
 
 
 _SCREENS: dict[int, tuple[Sequence[TextRule], Screen]] = {}

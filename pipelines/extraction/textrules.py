@@ -98,6 +98,7 @@ _FIRST_RULES: tuple[TextRule, ...] = (
         "share",
         12,
         r"^(share( this)?( article| story| post| interview| column)?( on| via)?"
+        r"( social( media| networks)?)?"
         r"(\W*$|\s*:| (facebook|"
         r"twitter|x|bluesky|linkedin|whatsapp|email|mastodon)\b)|tweet( this)?$"
         r"|follow us on|click to share|copy link|email this|поделиться)",

@@ -58,7 +58,9 @@ EXTRA_RULES: tuple[TextRule, ...] = (
         "disclaimer",
         60,
         r"\bnot necessarily those of\b|\bopinion pieces reflect\b"
-        r"|\bthis (article|story|essay) (appears|appeared) in the\b|\bsubmit a letter\b",
+        r"|\bthis (article|story|essay) (appears|appeared) in the\b|\bsubmit a letter\b"
+        r"|\b(we welcome|submit|send us) (your )?letters\b|\bletters (must|should) (include|be)\b"
+        r"|^letters to the editor\s*:",
     ),
     rule(
         "credit",
@@ -103,12 +105,14 @@ EXTRA_RULES: tuple[TextRule, ...] = (
         r"|\b(per ?cent|%) of our (costs|budget|funding)\b|\bfrom just \S+ (a|per) (month|week"
         r"|year)\b|\bmake a (contribution|donation)\b|\b(pick|choose) an amount\b|\bremind me "
         r"(later|in|next)\b|^maybe later\b|\bopen to everyone\b|\ba small favou?r to ask\b"
-        r"|\byou made it to the end\b|^before you go\W*$|\bcancel (at )?any ?time\b",
+        r"|\byou made it to the end\b|^before you go\W*$|\bcancel (at )?any ?time\b"
+        r"|стоя?т денег|(любой|любую) сумм|ваш[еаи] (пожертвовани|поддержк|помощь|взнос)"
+        r"|спасибо всем,? кто (уже )?(поддерж|помога)",
     ),
     rule(
         "appeal",
         2,
-        r"^(once|monthly|annual|annually|yearly|one-time|разово|ежемесячно"
+        r"^(once|monthly|annual|annually|yearly|one-time|one-off|разово|ежемесячно"
         r"|ежегодно)\W*$",
     ),
     rule(

@@ -6,7 +6,10 @@ from lxml.html import HtmlElement
 
 from crawler.dataset.schema import Removed
 
-from .textfilter import kind_of_text
+from .appealbox import AppealJudge, appeal_box
+from .markup import names_appeal
+from .nodetext import spaced_text
+from .textfilter import kind_of_block, kind_of_text
 
 __all__ = ["strip_widgets"]
 
@@ -26,7 +29,8 @@ def strip_widgets(tree: HtmlElement) -> list[Removed]:
     """Remove e-mail sign-up boxes, appeal widgets and image caption boxes; return what went."""
     removed: list[Removed] = []
     words = _WordCounts()
-    found = [*_signups(tree, words), *_control_boxes(tree, words), *_captions(tree, words)]
+    found = [*_appeal_boxes(tree), *_signups(tree, words), *_control_boxes(tree, words)]
+    found += _captions(tree, words)
     for node, kind in found:
         if node.getparent() is not None and _attached(node, tree):
             text = _text(node)
@@ -34,6 +38,30 @@ def strip_widgets(tree: HtmlElement) -> list[Removed]:
             if text:
                 removed.append(Removed(kind, text[:500]))
     return removed
+
+
+def _appeal_boxes(tree: HtmlElement) -> list[tuple[HtmlElement, str]]:
+    """Whole appeal boxes grown from their controls and from elements named as appeals."""
+    judge = AppealJudge(kind_of_text, kind_of_block)
+    seeds = [*tree.iter(*_CONTROLS), *_named_appeals(tree)]
+    boxes: dict[HtmlElement, None] = {}
+    for seed in seeds:
+        box = appeal_box(seed, judge)
+        if box is not None:
+            boxes[box] = None
+    outermost = [b for b in boxes if not any(a in boxes for a in b.iterancestors())]
+    return [(box, _widget_kind(_text(box))) for box in outermost]
+
+
+def _widget_kind(text: str) -> str:
+    kind = kind_of_text(text)
+    return kind if kind in _WIDGET_KINDS else "appeal"
+
+
+def _named_appeals(tree: HtmlElement) -> list[HtmlElement]:
+    """Elements whose class or id names an appeal by one of its parts ("article__support-box")."""
+    values = tree.xpath(".//*/@class|.//*/@id")
+    return list(dict.fromkeys(v.getparent() for v in values if names_appeal(v)))
 
 
 def _signups(tree: HtmlElement, words: _WordCounts) -> list[tuple[HtmlElement, str]]:
@@ -96,7 +124,7 @@ def _box(node: HtmlElement, words: _WordCounts) -> HtmlElement:
 
 def _text(node: HtmlElement) -> str:
     """The element's text with a space between its pieces: boxes stack one-line <div>s."""
-    return " ".join(" ".join(node.itertext()).split())
+    return spaced_text(node)
 
 
 def _has_paragraph(node: HtmlElement, words: _WordCounts) -> bool:

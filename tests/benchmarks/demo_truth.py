@@ -26,7 +26,8 @@ def _blocks(text: str) -> list[str]:
 
 def compare(dataset: Path, site_dir: Path, show: int) -> int:
     """Print the comparison; returns the number of articles not paragraph-exact."""
-    truth = {r["url"]: r for r in DemoSite.load(site_dir).truth() if r["body"]}
+    records = DemoSite.load(site_dir).truth()
+    truth = {r["url"]: r for r in records if r["body"] and r["kind"] == "opinion"}
     rows = load(dataset, columns=["url", "text", "paywalled", "removed"])
     got = {row.url: row for row in rows.itertuples()}
     exact, false_paywall, missed_paywall, missing = 0, 0, 0, 0

@@ -1,0 +1,57 @@
+"""Text the page hides from readers: the `hidden` attribute and inline `display:none`.
+
+`aria-hidden="true"` alone is no such sign: it hides decorative text from screen readers while
+sighted readers see it (measured: removing it cost body text on several development pages)."""
+
+from __future__ import annotations
+
+import re
+
+from lxml.html import HtmlElement
+
+from crawler.dataset.schema import Removed
+
+from .nodetext import spaced_text
+
+__all__ = ["strip_hidden"]
+
+_HIDDEN_XPATH = ".//*[@hidden or contains(@style, 'none') or contains(@style, 'hidden')]"
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+# Pages hide body text too, for a script to reveal (accordions, "read more", lazy sections):
+# a hidden element holding a paragraph this long stays.
+_LONG_PARAGRAPH = 25
+# React's streamed server rendering parks finished sections in <div hidden id="S:1"> and a
+# script moves them into place: shown text, not hidden.
+_STREAMED = re.compile(r"^[SP]:\w+$")
+_NEVER = frozenset(("html", "body", "head", "input", "template", "noscript"))
+_MAX_RECORDED = 500
+
+
+def strip_hidden(tree: HtmlElement) -> list[Removed]:
+    """Remove the elements a browser would not show; return their texts."""
+    hidden = [node for node in tree.xpath(_HIDDEN_XPATH) if _is_hidden(node)]
+    if not hidden:
+        return []
+    removed: list[Removed] = []
+    for node in hidden:
+        if node.getparent() is None or not _attached(node, tree):
+            continue
+        if any(len(p.text_content().split()) >= _LONG_PARAGRAPH for p in node.iter("p", "li")):
+            continue
+        text = spaced_text(node)
+        node.drop_tree()
+        if text:
+            removed.append(Removed("hidden", text[:_MAX_RECORDED]))
+    return removed
+
+
+def _is_hidden(node: HtmlElement) -> bool:
+    if node.tag in _NEVER or not isinstance(node.tag, str):
+        return False
+    if node.get("hidden") is not None:
+        return not _STREAMED.match(node.get("id") or "")
+    return bool(_HIDDEN_STYLE.search(node.get("style") or ""))
+
+
+def _attached(node: HtmlElement, root: HtmlElement) -> bool:
+    return any(ancestor is root for ancestor in node.iterancestors())

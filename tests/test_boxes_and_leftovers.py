@@ -1,0 +1,161 @@
+"""Appeal boxes judged whole, prose about paywalls kept, hidden text and word boundaries."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.dataset.schema import ArticleRecord
+from pipelines.extraction import Page, extract
+
+BODY = [
+    "The harbour board wants to sell the old net sheds to a hotel group, and the town has "
+    "barely been asked what it thinks about losing the last working corner of the quay.",
+    "The sheds are ugly, draughty and full of rope. They are also where six boats still "
+    "mend their gear, and where the school takes every class to learn what the harbour is for.",
+    "A hotel would bring jobs, the board says. It would also bring a car park, and the "
+    "fishermen who use the sheds would have nowhere within a mile to work on their nets.",
+    "The board should lease the sheds to the fishermen's cooperative for another ten years "
+    "and let the hotel build on the empty ferry terminal site instead, which nobody uses.",
+]
+APPEAL_BOX = """
+<div class="article__support-box">
+  <h2 class="support-box__heading">Before you go</h2>
+  <p class="support-box__salutation">Dear reader,</p>
+  <p>This newspaper belongs to nobody but its readers, and that is why we can report on the
+  harbour board without fear of upsetting an owner. Independent journalism costs money, and
+  every story like this one takes days of work that advertising no longer pays for.</p>
+  <p>We keep every article free to read for everyone in town. That is only possible because
+  readers like you support our reporting with a regular contribution, however small it is,
+  and because those who can pay do so for those who cannot.</p>
+  <p>If you value our journalism and are able to, please consider a gift today: a contribution
+  of any size keeps a reporter at the meetings that nobody else attends and helps us stay
+  independent of owners, sponsors and politicians alike.</p>
+  <div class="donate-widget__frequency">
+    <button type="button">One-off</button><button type="button">Monthly</button>
+    <button type="button">Annual</button>
+  </div>
+  <a class="donate-widget__cta" href="/support">Support us</a>
+</div>
+"""
+APPEAL_SNIPPETS = ("Before you go", "Dear reader", "belongs to nobody", "free to read",
+                   "a gift today", "Monthly")  # fmt: skip
+
+
+def page(body_html: str, title: str = "Keep the net sheds", headline: str = "") -> Page:
+    html = (
+        f"<html lang='en'><head><title>{title}</title>"
+        f"<meta property='og:title' content='{title}'></head><body>"
+        "<nav><a href='/'>Home</a> <a href='/opinion'>Opinion</a></nav>"
+        f"<article><h1>{headline or title}</h1><div class='article__body'>{body_html}</div>"
+        "</article>"
+        "<footer>© 2026 The Quay Courier</footer></body></html>"
+    )
+    return Page(url="https://quay.test/opinion/net-sheds", body=html.encode())
+
+
+def record(body_html: str) -> ArticleRecord:
+    result = extract(page(body_html))
+    assert isinstance(result, ArticleRecord), result
+    return result
+
+
+def paragraphs(texts: list[str]) -> str:
+    return "".join(f"<p>{t}</p>" for t in texts)
+
+
+@pytest.mark.parametrize("repeats", [1, 2, 8], ids=["short", "medium", "long"])
+def test_an_appeal_box_goes_whole_whatever_the_article_length(repeats: int) -> None:
+    rec = record(paragraphs(BODY * repeats) + APPEAL_BOX)
+    for snippet in APPEAL_SNIPPETS:
+        assert snippet not in rec.text, (repeats, snippet)
+    assert BODY[-1] in rec.text
+    assert any(r.kind == "appeal" and "Dear reader" in r.text for r in rec.removed)
+
+
+def test_a_sub_heading_after_an_appeal_box_stays() -> None:
+    rec = record(paragraphs(BODY[:2]) + APPEAL_BOX + "<h2>What the town can do</h2>"
+                 + paragraphs(BODY[2:]))  # fmt: skip
+    assert "What the town can do" in rec.text.split("\n\n")
+    assert "Dear reader" not in rec.text
+
+
+def test_an_article_about_donations_with_a_small_widget_keeps_its_body() -> None:
+    about = [
+        "Asking readers for money is not begging, and the papers that learned to ask plainly "
+        "in the past five years now raise more from readers like you than from advertising.",
+        "Every appeal we ran was tested: a gift of any size, a monthly pledge, a plain note "
+        "at the foot of the page. The plain note raised the most, to our surprise.",
+        "The lesson for other papers is simple. Tell readers what their money pays for, and "
+        "stop pretending that the advertising market will come back to save local news.",
+    ]
+    widget = "<div class='donate'><button>Monthly</button><button>Annual</button></div>"
+    rec = record(paragraphs(about) + widget + paragraphs(BODY))
+    for text in about + BODY:
+        assert text in rec.text
+
+
+def test_prose_about_a_paywall_notice_is_kept_and_not_flagged() -> None:
+    about = (
+        "Nobody enjoys the notice telling them to subscribe to continue reading, least of "
+        "all the reporter whose work sits behind it."
+    )
+    rec = record(paragraphs([*BODY[:2], about, *BODY[2:]]))
+    assert about in rec.text
+    assert rec.paywalled is False
+
+
+def test_a_paywall_notice_still_flags_the_article() -> None:
+    rec = record(paragraphs(BODY[:2]) + "<p>Subscribe to continue reading.</p>")
+    assert "Subscribe to continue reading" not in rec.text
+    assert rec.paywalled is True
+
+
+def test_hidden_templates_are_removed_but_long_hidden_paragraphs_stay() -> None:
+    hidden = (
+        "<div style='display: none'>Share by email: read this story at {{url}}</div>"
+        "<p hidden>Thanks for sharing!</p>"
+    )
+    revealed = f"<div style='display:none' class='read-more'><p>{BODY[3]}</p></div>"
+    rec = record(paragraphs(BODY[:3]) + hidden + revealed)
+    assert "Share by email" not in rec.text and "Thanks for sharing" not in rec.text
+    # a hidden long paragraph is body text that a script reveals: not ours to drop
+    assert [r.text for r in rec.removed if r.kind == "hidden"] == [
+        "Share by email: read this story at {{url}}",
+        "Thanks for sharing!",
+    ]
+
+
+def test_removed_texts_keep_word_boundaries() -> None:
+    bar = (
+        "<div class='share-tools'><span>Share this column</span><a href='#'>Facebook</a>"
+        "<a href='#'>Email</a></div>"
+    )
+    rec = record(paragraphs(BODY) + bar)
+    share = [r.text for r in rec.removed if r.kind == "share"]
+    assert share == ["Share this column Facebook Email"]
+
+
+def test_links_touching_in_the_body_stay_separate_words_but_split_words_stay_whole() -> None:
+    split = (
+        "<p>The co<a href='#'>op</a><a href='#'>erative</a> has run the sheds since 1962 and "
+        "pays the board a rent that covers their upkeep.</p>"
+    )
+    rec = record(
+        paragraphs(BODY[:2])
+        + split
+        + paragraphs(BODY[2:])
+        + "<p>Share on social media: <a href='#'>VK</a><a href='#'>OK</a> | "
+        "<a href='#'>Print version</a></p>"
+    )
+    assert "Share on social media" not in rec.text
+    assert "The cooperative has run the sheds since 1962" in rec.text
+    assert [r.text for r in rec.removed if r.kind == "share"] == [
+        "Share on social media: VK OK | Print version"
+    ]
+
+
+def test_section_labels_leave_the_title() -> None:
+    for title in ("Opinion | Keep the net sheds", "Keep the net sheds | Editorial"):
+        result = extract(page(paragraphs(BODY), title=title, headline="Keep the net sheds"))
+        assert isinstance(result, ArticleRecord)
+        assert result.title == "Keep the net sheds", title
