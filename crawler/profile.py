@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from crawler.profile_checks import ascii_host, check_domain
 from crawler.urlpattern import PatternError, UrlPattern
 
+from crawler.dataset.identity import clean_url
+
 __all__ = [
     "BUNDLED_PROFILES",
     "MorePages",
@@ -99,15 +101,18 @@ class SiteProfile:
 
     def is_article(self, url: str) -> bool:
         """True when the URL is an opinion article this profile collects."""
+        # Patterns see the clean URL: a feed's `?utm_source=rss` never hides an article.
+        clean = clean_url(url)
         return (
-            self.on_domain(url)
-            and any(p.search(url) for p in self.article_allow)
-            and not any(p.search(url) for p in self.article_deny)
+            self.on_domain(clean)
+            and any(p.search(clean) for p in self.article_allow)
+            and not any(p.search(clean) for p in self.article_deny)
         )
 
     def is_listing(self, url: str) -> bool:
         """True when the URL is a further listing page (pagination) worth following."""
-        return self.on_domain(url) and any(p.search(url) for p in self.listing_allow)
+        clean = clean_url(url)
+        return self.on_domain(clean) and any(p.search(clean) for p in self.listing_allow)
 
 
 _KNOWN_KEYS: dict[str, set[str]] = {

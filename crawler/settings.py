@@ -97,7 +97,8 @@ DISTRIBUTED_HEARTBEAT_SECONDS = 1.0  # how often a worker publishes its stats an
 DISTRIBUTED_WORKER_TTL = 30.0  # a worker silent this long is taken for dead
 DISTRIBUTED_IDLE_SECONDS = 3.0  # a worker stays this long after joining, idle or not
 DISTRIBUTED_JOIN_TIMEOUT = 300.0  # bound on waiting for (and holding) the round's lock
-ITEM_PIPELINES["crawler.distributed.dedupe.SharedDedupePipeline"] = 290
+# After DedupePipeline: the identity it settles is what the workers claim.
+ITEM_PIPELINES["crawler.distributed.dedupe.SharedDedupePipeline"] = 310
 EXTENSIONS["crawler.distributed.worker.SharedCrawlWorker"] = 700
 
 # --- Working with the data: raw archive, quality drift, progress lines. ---

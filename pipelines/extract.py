@@ -13,7 +13,7 @@ from crawler.items import PageItem
 from crawler.profile import SiteProfile, load_profiles
 from pipelines.drops import rejected
 from pipelines.extract_pool import ExtractionPool
-from pipelines.extraction import ExtractRules, Page, Rejection, extract
+from pipelines.extraction import ExtractRules, IdentityRules, Page, Rejection, extract
 
 __all__ = ["ExtractPipeline", "rules_for"]
 
@@ -31,6 +31,12 @@ def rules_for(profile: SiteProfile | None, max_bytes: int) -> ExtractRules:
         language=profile.language,
         max_bytes=max_bytes,
         timezone=profile.timezone,
+        identity=IdentityRules(
+            article_patterns=tuple(p.pattern for p in profile.article_allow),
+            article_deny=tuple(p.pattern for p in profile.article_deny),
+            listing_patterns=tuple(p.pattern for p in profile.listing_allow),
+            listing_urls=(*profile.start_urls, *profile.feeds, *profile.sitemaps),
+        ),
     )
 
 

@@ -51,17 +51,36 @@ class KnownArticle:
 
 
 class KnownArticles:
-    """Latest stored revision per article, found by its fetched or canonical URL."""
+    """Latest stored revision per article, found by the URL it was fetched from.
+
+    A row whose identity (canonical URL) differs from its fetched URL only *claims* that
+    identity: `get` does not answer for it, so a page that once declared another article's
+    URL as its canonical can never make the crawl skip that article (`claimed` tells dedupe).
+    """
 
     def __init__(self) -> None:
         self._by_key: dict[int, KnownArticle] = {}
+        self._claims: dict[int, KnownArticle] = {}  # aliases are rare: a small map
 
     def __len__(self) -> int:
         return len({id(v) for v in self._by_key.values()})
 
     def get(self, url: str) -> KnownArticle | None:
-        """The stored article behind a URL, if any."""
+        """The stored article fetched from this URL (or one that normalizes alike), if any."""
         return self._by_key.get(url_key(url))
+
+    def claimed(self, url: str) -> KnownArticle | None:
+        """A stored article fetched elsewhere that declared this URL as its canonical."""
+        return self._claims.get(url_key(url))
+
+    def remember_row(self, url: str, canonical_url: str, article: KnownArticle) -> None:
+        """Record a stored row under its fetched URL, and its canonical URL as a claim."""
+        self.remember((url,), article)
+        key = url_key(canonical_url)
+        if key != url_key(url):
+            current = self._claims.get(key)
+            if current is None or current.revision <= article.revision:
+                self._claims[key] = article
 
     def remember(self, urls: Iterable[str], article: KnownArticle) -> None:
         """Record (or supersede) what is stored for an article's URLs."""
@@ -91,6 +110,6 @@ class KnownArticles:
                     etag=row["etag"],
                     last_modified=row["last_modified"],
                 )
-                known.remember((row["url"], row["canonical_url"]), article)
+                known.remember_row(row["url"], row["canonical_url"], article)
         logger.info("dataset %s already holds %d articles for these sites", root, len(known))
         return known

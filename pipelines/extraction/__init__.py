@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from .core import EXTRACTOR_VERSION, extract
-from .page import REMOVED_KINDS, ExtractRules, Page, Rejection, validate_rules
+from .page import REMOVED_KINDS, ExtractRules, IdentityRules, Page, Rejection, validate_rules
 
 __all__ = [
     "EXTRACTOR_VERSION",
     "REMOVED_KINDS",
     "ExtractRules",
+    "IdentityRules",
     "Page",
     "Rejection",
     "extract",

@@ -1,4 +1,4 @@
-"""Canonical URLs: pick the page's declared canonical when trustworthy, then normalize it."""
+"""Canonical URLs: the page's declared canonical when it is a plausible article URL, normalized."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from urllib.parse import urljoin, urlsplit
 
 from tld import get_fld
 
-from crawler.dataset.identity import normalize_url
+from crawler.dataset.identity import clean_url, normalize_url
 
-__all__ = ["canonical_url", "registered_domain"]
+from .page import IdentityRules
+
+__all__ = ["canonical_url", "plausible_canonical", "registered_domain"]
 
 _IP = re.compile(r"^[\d.]+$|:")
 
@@ -33,8 +35,9 @@ def _registered_host(host: str) -> str:
     return ".".join(host.split(".")[-2:])
 
 
-def canonical_url(page_url: str, declared: list[str]) -> str:
-    """The first declared canonical URL on the page's registered domain, else the page URL."""
+def canonical_url(page_url: str, declared: list[str], rules: IdentityRules | None = None) -> str:
+    """The first plausible declared canonical URL (see `plausible_canonical`), else the page URL."""
+    rules = rules or IdentityRules()
     try:
         own = registered_domain(page_url)
         for candidate in declared:
@@ -42,8 +45,51 @@ def canonical_url(page_url: str, declared: list[str]) -> str:
             if (
                 urlsplit(absolute).scheme in ("http", "https")
                 and registered_domain(absolute) == own
+                and plausible_canonical(absolute, page_url, rules)
             ):
                 return normalize_url(absolute)
         return normalize_url(page_url)
     except ValueError:  # malformed ports or IPv6 literals: keep the URL as fetched
         return page_url
+
+
+def plausible_canonical(candidate: str, page_url: str, rules: IdentityRules) -> bool:
+    """True when a declared canonical URL could be this page's article URL.
+
+    A home page, a section index (an ancestor of the page's own path, one of the profile's
+    listing pages or patterns) or a URL outside the profile's article patterns is a
+    misconfigured template, not the article's identity.
+    """
+    identity = normalize_url(candidate)
+    page = normalize_url(page_url)
+    if identity == page:
+        return True
+    parts, page_parts = urlsplit(identity), urlsplit(page)
+    if parts.path == "/" and not parts.query:
+        return False  # the home page
+    if parts.netloc == page_parts.netloc and _section_above(parts.path, page_parts.path):
+        return False
+    if identity in {normalize_url(u) for u in rules.listing_urls}:
+        return False
+    cleaned = clean_url(candidate)
+    if any(p.search(cleaned) for p in _compiled(rules.listing_patterns)):
+        return False
+    articles = _compiled(rules.article_patterns)
+    if articles and not any(p.search(cleaned) for p in articles):
+        return False
+    return not any(p.search(cleaned) for p in _compiled(rules.article_deny))
+
+
+def _section_above(path: str, page_path: str) -> bool:
+    """True for a path two or more levels above the page's: `/opinion` over `/opinion/2026/x`.
+
+    One level up is also where alias forms point home (`/story/amp` -> `/story`).
+    """
+    if not page_path.startswith(path.rstrip("/") + "/"):
+        return False
+    return page_path.rstrip("/").count("/") - path.rstrip("/").count("/") >= 2
+
+
+@lru_cache(maxsize=256)
+def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p) for p in patterns)

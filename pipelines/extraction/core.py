@@ -147,7 +147,7 @@ def _record(
     )
     return ArticleRecord(
         url=page.url,
-        canonical_url=canonical_url(page.url, meta.canonical),
+        canonical_url=canonical_url(page.url, meta.canonical, rules.identity),
         site=page.site,
         section=rules.section or meta.section,  # the profile's label wins: one vocabulary
         title=meta.title,

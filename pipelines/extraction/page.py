@@ -14,6 +14,7 @@ from .dates import site_timezone
 __all__ = [
     "REMOVED_KINDS",
     "ExtractRules",
+    "IdentityRules",
     "Page",
     "Rejection",
     "compiled_patterns",
@@ -45,6 +46,16 @@ class Page:
 
 
 @dataclass(frozen=True, slots=True)
+class IdentityRules:
+    """What a declared canonical URL must look like to be trusted: the profile's URL forms."""
+
+    article_patterns: tuple[str, ...] = ()  # regexes; empty: any URL of the site
+    article_deny: tuple[str, ...] = ()
+    listing_patterns: tuple[str, ...] = ()
+    listing_urls: tuple[str, ...] = ()  # section indexes, feeds: never an article
+
+
+@dataclass(frozen=True, slots=True)
 class ExtractRules:
     """Per-site extraction knowledge from the site profile; picklable."""
 
@@ -54,6 +65,7 @@ class ExtractRules:
     language: str | None = None
     max_bytes: int = 10_000_000
     timezone: str | None = None  # IANA name: the zone of times the site prints without offset
+    identity: IdentityRules = IdentityRules()
 
     def __post_init__(self) -> None:
         validate_rules(self)
@@ -80,11 +92,13 @@ def validate_rules(rules: ExtractRules) -> None:
             CSSSelector(selector)
         except SelectorError as exc:
             raise ValueError(f"invalid strip selector {selector!r}: {exc}") from exc
-    for pattern in rules.strip_patterns:
+    identity = rules.identity
+    url_patterns = (*identity.article_patterns, *identity.article_deny, *identity.listing_patterns)
+    for pattern in (*rules.strip_patterns, *url_patterns):
         try:
             re.compile(pattern)
         except re.error as exc:
-            raise ValueError(f"invalid strip pattern {pattern!r}: {exc}") from exc
+            raise ValueError(f"invalid pattern {pattern!r}: {exc}") from exc
 
 
 @lru_cache(maxsize=256)
