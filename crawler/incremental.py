@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import enum
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from crawler.dataset.known import KnownArticle, KnownArticles
 
-__all__ = ["Decision", "RecrawlPolicy", "conditional_headers", "parse_refresh"]
+__all__ = ["MAX_REFRESH_DAYS", "Decision", "RecrawlPolicy", "conditional_headers", "parse_refresh"]
+
+
+MAX_REFRESH_DAYS = 36_500  # a century: beyond it, `all` says what is meant
 
 
 class Decision(enum.Enum):
@@ -32,8 +36,10 @@ def parse_refresh(value: str | None) -> timedelta | None:
         raise ValueError(
             f"refresh must be 'all', a number of days or 'none', got {value!r}"
         ) from None
-    if days < 0:
-        raise ValueError(f"refresh must not be negative, got {value!r}")
+    if not math.isfinite(days) or not 0 <= days <= MAX_REFRESH_DAYS:
+        raise ValueError(
+            f"refresh must be 'all' or a number of days from 0 to {MAX_REFRESH_DAYS}, got {value!r}"
+        )
     return timedelta(days=days)
 
 

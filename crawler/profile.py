@@ -11,10 +11,9 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from crawler.dataset.identity import clean_url
 from crawler.profile_checks import ascii_host, check_domain
 from crawler.urlpattern import PatternError, UrlPattern
-
-from crawler.dataset.identity import clean_url
 
 __all__ = [
     "BUNDLED_PROFILES",

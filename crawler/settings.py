@@ -17,6 +17,7 @@ COMMANDS_MODULE = "crawler.commands"
 CRAWLER_CONTACT = "https://github.com/opinion-scraper/opinion-scraper"
 USER_AGENT = f"opinion-scraper/0.1 (+{CRAWLER_CONTACT})"
 ROBOTSTXT_OBEY = True
+ROBOTSTXT_CRAWL_DELAY_MAX = 30.0  # a longer robots.txt Crawl-delay is capped to this
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 # Scrapy starts this many asyncio tasks for every callback's output. Our callbacks yield at
@@ -35,10 +36,14 @@ RETRY_TIMES = 2
 RETRY_BACKOFF_BASE = 1.0  # seconds before the first retry of a 429/503 without Retry-After
 RETRY_AFTER_MAX = 120.0  # a longer Retry-After is not waited for: the page is rejected
 DOWNLOADER_MIDDLEWARES = {
+    "crawler.credentials.StripCredentialsMiddleware": 1,
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
     "crawler.middlewares.ProfileDomainsMiddleware": 50,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.robots.RobotsPolicyMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
+    "crawler.credentials.RedirectTargetMiddleware": 650,  # sees responses before RedirectMiddleware
     "scrapy.downloadermiddlewares.httpproxy.HttpProxyMiddleware": None,
     "crawler.middlewares.PerHostProxyMiddleware": 750,
     # Before HttpCompressionMiddleware (590) decodes: a cut stream must not pass as a page.

@@ -16,7 +16,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 __all__ = ["FaultServer", "Reply", "article_html", "gzip_bomb"]
 
@@ -68,6 +68,7 @@ class Logged:
     started: float
     ended: float = 0.0
     status: int = 0
+    target: str = ""  # the request target exactly as received (credentials included)
 
 
 class FaultServer:
@@ -103,7 +104,10 @@ class FaultServer:
             key = (host, path)
             count = self.hits.get(key, 0)
             self.hits[key] = count + 1
-        reply = self.routes.get(key, Reply(404, b"not here"))
+        # As a real server: `%32` is `2`, and an unknown query (`?utm_source=x`) is ignored.
+        reply = self.routes.get(key) or self.routes.get(
+            (host, unquote(path.split("?", 1)[0])), Reply(404, b"not here")
+        )
         while reply.then is not None and count >= reply.times:
             count -= reply.times
             reply = reply.then
@@ -122,7 +126,9 @@ class FaultServer:
                 parts = urlsplit(self.path)
                 host = parts.hostname or self.headers.get("Host", "").split(":")[0]
                 path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-                entry = Logged(host, path, dict(self.headers.items()), time.monotonic())
+                entry = Logged(
+                    host, path, dict(self.headers.items()), time.monotonic(), target=self.path
+                )
                 with server._lock:
                     server.log.append(entry)
                 reply = server._reply_for(host, path)

@@ -7,7 +7,9 @@ import argparse
 from scrapy import Spider
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.crawler import Crawler
+from scrapy.exceptions import UsageError
 
+from crawler.incremental import parse_refresh
 from crawler.monitor.drift import exit_code_of
 from crawler.monitor.outcome import FAILED_REASONS, finish_reason
 
@@ -25,6 +27,14 @@ class Command(ScrapyCrawlCommand):
 
     def short_desc(self) -> str:
         return "Run a spider of the current project, by name (exit 3 on quality drift)"
+
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().process_options(args, opts)
+        # A bad -a value is the user's typo: one usage line and exit 2, not a traceback.
+        try:
+            parse_refresh(opts.spargs.get("refresh"))
+        except ValueError as exc:
+            raise UsageError(str(exc), print_help=False) from None
 
     def _create_crawler(self, spidercls: type[Spider] | str) -> Crawler:
         crawler = super()._create_crawler(spidercls)

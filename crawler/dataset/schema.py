@@ -113,6 +113,9 @@ class RejectReason:
     BLOCKED = "blocked"  # never fetched: forbidden by robots.txt
     OFFSITE_REDIRECT = "offsite_redirect"  # redirected off the profile's domains: not followed
     REDIRECT_LOOP = "redirect_loop"  # more redirects than REDIRECT_MAX_TIMES
+    REDIRECT_WITHOUT_LOCATION = "redirect_without_location"  # a 3xx with no Location header
+    UNSUPPORTED_REDIRECT = "unsupported_redirect"  # to ftp:, file:, javascript: ... not followed
+    NONSTANDARD_STATUS = "nonstandard_status"  # outside 100-599 (LinkedIn's 999 ...)
     DUPLICATE = "duplicate"  # same canonical URL and text already seen this run
     EXTRACTION_FAILED = "extraction_failed"  # the extractor raised or its worker died
     EXTRACTION_TIMEOUT = "extraction_timeout"  # no result within EXTRACT_TIMEOUT seconds

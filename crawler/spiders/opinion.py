@@ -9,25 +9,25 @@ from typing import Any
 
 import scrapy
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
+from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.url import strip_url
 from twisted.python.failure import Failure
 
 from crawler import distributed
 from crawler.dataset.known import url_key
 from crawler.dataset.runid import new_run_id
-from crawler.dataset.schema import RejectReason
 from crawler.dataset.settled import settled_urls
 from crawler.discovery import Link, feed_links, sitemap_entries
+from crawler.failures import failure_reason, failure_status, response_reason
 from crawler.incremental import Decision, RecrawlPolicy, conditional_headers, parse_refresh
 from crawler.items import PageItem
 from crawler.links import LinkResolver
 from crawler.pagination import MORE_INDEX, next_more_page
 from crawler.profile import SiteProfile, load_profiles, profile_for_url, select_profiles
 from crawler.sitemap_children import follow_child
-from crawler.truncation import is_truncation
+from crawler.sources import report_problems
 from pipelines.extraction.dates import DatePolicy
 
 __all__ = ["OpinionSpider"]
@@ -154,8 +154,10 @@ class OpinionSpider(scrapy.Spider):
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
         profile = self.profiles[response.meta["site"]]
         dates = DatePolicy(profile.timezone)
-        for link in feed_links(response.body, base_url=response.url, dates=dates):
+        problems: list[str] = []
+        for link in feed_links(response.body, response.url, dates, problems):
             yield from self._follow_article(link, profile, "feed")
+        report_problems(self.crawler.stats, response.url, problems)
 
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         profile = self.profiles[response.meta["site"]]
@@ -163,14 +165,22 @@ class OpinionSpider(scrapy.Spider):
         max_size = self.settings.getint("DOWNLOAD_MAXSIZE")
         max_age = self.settings.getfloat("SITEMAP_MAX_AGE_DAYS")
         dates = DatePolicy(profile.timezone)
-        for kind, link in sitemap_entries(response.body, response.url, max_size, dates):
-            if kind == "sitemap" and depth < MAX_SITEMAP_DEPTH and profile.on_domain(link.url):
-                if not follow_child(link, profile, max_age):
-                    self.crawler.stats.inc_value(f"sitemaps/children_skipped/{profile.name}")
-                    continue
-                yield self._source(link.url, profile, self.parse_sitemap, sitemap_depth=depth + 1)
-            elif kind == "url":
+        problems: list[str] = []
+        entries = sitemap_entries(response.body, response.url, max_size, dates, problems)
+        for kind, link in entries:
+            if kind == "url":
                 yield from self._follow_article(link, profile, "sitemap")
+            elif depth >= MAX_SITEMAP_DEPTH:
+                problems.append("index_too_deep")
+            elif not profile.on_domain(link.url):
+                problems.append("offsite_sitemap")
+            elif not follow_child(link, profile, max_age):
+                self.crawler.stats.inc_value(f"sitemaps/children_skipped/{profile.name}")
+            elif self.sources.add(link.url):  # each sitemap once per run, however often listed
+                yield self._source(link.url, profile, self.parse_sitemap, sitemap_depth=depth + 1)
+            else:
+                problems.append("repeated_sitemap")
+        report_problems(self.crawler.stats, response.url, problems)
 
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
         profile = self.profiles[response.meta["site"]]
@@ -254,16 +264,19 @@ class OpinionSpider(scrapy.Spider):
 
     def article_failed(self, failure: Failure) -> Iterator[PageItem]:
         request = failure.request  # type: ignore[attr-defined]
-        message = failure.getErrorMessage()
+        error = failure.value
+        detail = f"{type(error).__name__}: {failure.getErrorMessage()}"
+        if isinstance(error, HttpError):  # a status the spider does not take: say which
+            detail = response_reason(error.response)[1]
         # After redirects, report the article URL we asked for; the detail names the target.
         yield PageItem(
             url=request.meta.get("redirect_urls", [request.url])[0],
             site=request.meta["site"],
-            status=0,
+            status=failure_status(error),
             body=b"",
             fetched_at=datetime.now(UTC),
-            error=f"{type(failure.value).__name__}: {message}",
-            error_reason=failure_reason(failure.value),
+            error=detail,
+            error_reason=failure_reason(error),
         )
 
     def source_failed(self, failure: Failure) -> None:
@@ -275,30 +288,6 @@ class OpinionSpider(scrapy.Spider):
             type(failure.value).__name__,
             failure.getErrorMessage(),
         )
-
-
-_IGNORED_REASONS = {
-    "Forbidden by robots.txt": RejectReason.BLOCKED,
-    "Filtered offsite request": RejectReason.OFFSITE_REDIRECT,
-    "max redirections reached": RejectReason.REDIRECT_LOOP,
-}
-
-
-def failure_reason(error: BaseException | None) -> str:
-    """The reject reason for a request that got no usable response."""
-    if is_truncation(error):
-        return RejectReason.TRUNCATED_BODY
-    if isinstance(error, IgnoreRequest):
-        message = str(error)
-        for prefix, reason in _IGNORED_REASONS.items():
-            if message.startswith(prefix):
-                return reason
-        if "DOWNLOAD_MAXSIZE" in message or "max size" in message:
-            return RejectReason.TOO_LARGE
-        return RejectReason.BLOCKED
-    if isinstance(error, DownloadCancelledError) and "max size" in str(error):
-        return RejectReason.TOO_LARGE
-    return RejectReason.DOWNLOAD_ERROR
 
 
 def _header(headers: Any, name: str) -> str | None:
