@@ -121,6 +121,7 @@ def feed_links(
     data: bytes,
     base_url: str,
     dates: DatePolicy = UTC_POLICY,
+    *,
     problems: list[str] | None = None,
 ) -> list[Link]:
     """Item links of an RSS 2.0, RSS 1.0 or Atom feed, in feed order, http(s) only.
@@ -169,6 +170,7 @@ def sitemap_entries(
     base_url: str,
     max_size: int = 0,
     dates: DatePolicy = UTC_POLICY,
+    *,
     problems: list[str] | None = None,
 ) -> Iterator[tuple[str, Link]]:
     """(`sitemap` | `url`, link) pairs of a sitemap index or urlset, gzip accepted.

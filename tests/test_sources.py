@@ -17,7 +17,7 @@ FEED = "http://news.test/feeds/opinion.xml"
 
 def links(data: bytes, base: str = FEED) -> tuple[list[str], list[str]]:
     problems: list[str] = []
-    return [link.url for link in feed_links(data, base, problems)], problems
+    return [link.url for link in feed_links(data, base, problems=problems)], problems
 
 
 def test_atom_xml_base_on_feed_and_entry_resolves_relative_links() -> None:

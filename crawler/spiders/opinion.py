@@ -155,7 +155,7 @@ class OpinionSpider(scrapy.Spider):
         profile = self.profiles[response.meta["site"]]
         dates = DatePolicy(profile.timezone)
         problems: list[str] = []
-        for link in feed_links(response.body, response.url, dates, problems):
+        for link in feed_links(response.body, response.url, dates, problems=problems):
             yield from self._follow_article(link, profile, "feed")
         report_problems(self.crawler.stats, response.url, problems)
 
@@ -166,7 +166,7 @@ class OpinionSpider(scrapy.Spider):
         max_age = self.settings.getfloat("SITEMAP_MAX_AGE_DAYS")
         dates = DatePolicy(profile.timezone)
         problems: list[str] = []
-        entries = sitemap_entries(response.body, response.url, max_size, dates, problems)
+        entries = sitemap_entries(response.body, response.url, max_size, dates, problems=problems)
         for kind, link in entries:
             if kind == "url":
                 yield from self._follow_article(link, profile, "sitemap")

@@ -14,6 +14,7 @@ from .page import IdentityRules
 
 __all__ = ["canonical_url", "plausible_canonical", "registered_domain"]
 
+MAX_URL_CHARS = 2048
 _IP = re.compile(r"^[\d.]+$|:")
 
 
@@ -60,6 +61,8 @@ def plausible_canonical(candidate: str, page_url: str, rules: IdentityRules) -> 
     listing pages or patterns) or a URL outside the profile's article patterns is a
     misconfigured template, not the article's identity.
     """
+    if len(candidate) > MAX_URL_CHARS:
+        return False  # no article URL is this long; and patterns run on bounded input only
     identity = normalize_url(candidate)
     page = normalize_url(page_url)
     if identity == page:
