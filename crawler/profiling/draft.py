@@ -11,7 +11,7 @@ from lxml import html
 from scrapy.http import HtmlResponse
 from tld import get_fld
 
-from crawler.dataset.identity import normalize_url
+from crawler.dataset.identity import clean_url
 from crawler.discovery import feed_links
 from crawler.links import listing_links
 from crawler.profiling.draft_pages import find_more_button, listing_pattern, section_title
@@ -53,7 +53,8 @@ def draft_profile(url: str, name: str, fetcher: Fetcher) -> Draft:
     feeds = _feeds(tree, url, domain)
     items = _feed_items(feeds, fetcher, draft)
     sitemaps = _sitemaps(url, fetcher, domain)
-    candidates = [normalize_url(u) for u in [*links, *items]]
+    # Profile patterns are matched against the clean URL (identity.py): generalize that form.
+    candidates = [clean_url(u) for u in [*links, *items]]
     shapes = _chosen_shapes(article_shapes(candidates), url, draft)
     title = section_title(tree, url)
     draft.found.append(f"section: {title!r} (page metadata)")
