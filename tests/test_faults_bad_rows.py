@@ -3,8 +3,9 @@
 One crawl of a local fault site: good articles, one whose JSON-LD carries a lone UTF-16
 surrogate (a CMS cutting an emoji in half), and bodies cut short in every way a download
 can be: gzip cut at 55%, a deflate and a brotli stream cut in half, fewer bytes than
-Content-Length. Every good article is stored, every cut body is a `truncated_body` reject,
-the manifest's counts match the dataset and the run exits 0.
+Content-Length. The dataset already holds a foreign and a cut Parquet file in the partition
+the crawl writes to. Every good article is stored, every cut body is a `truncated_body`
+reject, the manifest's counts match the dataset and the run exits 0.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import zlib
 from pathlib import Path
 
 import brotli
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from crawler.dataset import load, load_rejects
@@ -74,10 +77,22 @@ def routes() -> dict[tuple[str, str], Reply]:
     return table
 
 
+def plant_foreign_files(output: Path) -> list[Path]:
+    """Files another tool (or a cut copy) left in the partition this crawl writes into."""
+    directory = output / "articles/site=rows/month=2026-03"
+    directory.mkdir(parents=True)
+    foreign = directory / "export-from-elsewhere.parquet"
+    pq.write_table(pa.table({"url": [7, 8], "score": [0.5, 0.9]}), foreign)
+    cut = directory / "part-copied-w0-000001.parquet"
+    cut.write_bytes(b"PAR1" + b"\0" * 100)
+    return [foreign, cut]
+
+
 def test_a_bad_row_and_cut_bodies_cost_no_other_article(tmp_path: Path):
     profiles, output = tmp_path / "profiles", tmp_path / "out"
     profiles.mkdir()
     (profiles / "rows.toml").write_text(PROFILE, encoding="utf-8")
+    planted = plant_foreign_files(output)
     args = ["crawl", "opinion", "-a", "site=rows", *FAST_LOCAL, "-s", f"PARQUET_DIR={output}",
             "-s", f"SITE_PROFILES_DIR={profiles}", "-s", "VALIDATE_MIN_WORDS=30",
             "-s", "PARQUET_FLUSH_ROWS=2", "-s", "RETRY_TIMES=1", "-s", "EXTRACT_WORKERS=0",
@@ -85,6 +100,8 @@ def test_a_bad_row_and_cut_bodies_cost_no_other_article(tmp_path: Path):
     with FaultServer(routes()) as server:
         result = run_scrapy(args, server.proxy_url, timeout=120)
     assert result.returncode == 0, result.stderr[-3000:]
+    for path in planted:  # the incremental read at start skipped them, by name
+        assert f"skipping {path}" in result.stderr
     articles = load(output).set_index("url")
     assert set(articles.index) == {f"{BASE}/opinion/{n}" for n in [*GOOD, "cut-emoji"]}
     emoji = articles.loc[f"{BASE}/opinion/cut-emoji"]
