@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
@@ -12,7 +13,7 @@ from crawler.dataset.raw import RAW_SCHEMA, RawArchive, RawPage, body_digest
 from crawler.dataset.schema import PARTITION_FIELDS
 from crawler.dataset.writer import DatasetWriter
 from crawler.items import PageItem
-from pipelines.storage import Reject, StorageFailure, reject_unwritable, rejecter
+from pipelines.storage import StorageFailure
 
 __all__ = ["RawArchivePipeline"]
 
@@ -35,7 +36,6 @@ class RawArchivePipeline:
         stats: StatsCollector | None = None,
         crawler: Crawler | None = None,
         failure: StorageFailure | None = None,
-        reject: Reject = lambda item, exc: None,
     ) -> None:
         self.writer = writer
         self.archive = archive
@@ -43,9 +43,8 @@ class RawArchivePipeline:
         self.stats = stats
         self.crawler = crawler
         self.failure = failure or (StorageFailure(stats) if stats else None)
-        self.reject = reject
         self.known: set[tuple[str, str]] = set()
-        writer.on_unwritable = lambda row, exc: reject_unwritable(self.reject, row, exc)
+        writer.on_unwritable = self._unwritable
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RawArchivePipeline:
@@ -62,7 +61,7 @@ class RawArchivePipeline:
             compression=settings["PARQUET_COMPRESSION"],
         )  # fmt: skip
         return cls(writer, RawArchive(root), settings["RUN_ID"], crawler.stats, crawler,
-                   StorageFailure.from_crawler(crawler), rejecter(crawler))  # fmt: skip
+                   StorageFailure.from_crawler(crawler))  # fmt: skip
 
     def open_spider(self) -> None:
         spider = self.crawler.spider if self.crawler else None
@@ -87,6 +86,12 @@ class RawArchivePipeline:
         self._count("raw/pages")
         self._count("raw/revisits" if revisit else "raw/bytes", 1 if revisit else len(item.body))
         return item
+
+    def _unwritable(self, row: dict[str, Any], exc: Exception) -> None:
+        # Not a reject: the page itself may well be stored as an article.
+        self._count("raw/unwritable_rows")
+        logger.error("raw page %s cannot be archived: %s: %s", row.get("url"),
+                     type(exc).__name__, exc)  # fmt: skip
 
     def _storage_failed(self, exc: Exception) -> None:
         if self.failure is None:

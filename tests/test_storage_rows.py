@@ -13,15 +13,18 @@ from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
 from crawler.dataset import load, load_rejects
+from crawler.dataset.raw import RAW_SCHEMA, RawArchive
 from crawler.dataset.schema import ARTICLE_SCHEMA, PARTITION_FIELDS, REJECT_SCHEMA
 from crawler.dataset.writer import DatasetWriter
 from crawler.monitor.outcome import finish_reason
 from pipelines.drops import NotStored, Rejected, rejected
 from pipelines.extraction.unicode import INVALID_UNICODE, valid_unicode
 from pipelines.parquet import ParquetPipeline
+from pipelines.raw_archive import RawArchivePipeline
 from pipelines.rejects import RejectsWriter
 from pipelines.storage import StorageFailure
 from tests.conftest import make_record
+from tests.test_raw_archive import item
 
 CUT_EMOJI = "A council story \ud83d"
 
@@ -142,3 +145,22 @@ def test_valid_unicode_repairs_every_string_field_and_notes_it():
     (note,) = [r for r in fixed.removed if r.kind == INVALID_UNICODE]
     assert "3 lone surrogate(s)" in note.text and "title" in note.text
     assert valid_unicode(record) is record  # valid records pass untouched
+
+
+def test_a_failing_raw_archive_or_rejects_flush_stops_the_crawl(tmp_path: Path):
+    collector = stats()
+    stops: list[str] = []
+    failure = StorageFailure(collector, stops.append)
+    raw = DatasetWriter(tmp_path / "raw", RAW_SCHEMA, PARTITION_FIELDS, "p", flush_rows=1)
+    archiver = RawArchivePipeline(raw, RawArchive(tmp_path), "run-x", collector, None, failure)
+    writer = DatasetWriter(tmp_path / "rejects", REJECT_SCHEMA, PARTITION_FIELDS, "p",
+                           flush_rows=1)  # fmt: skip
+    rejects = RejectsWriter(writer, collector, "run-x", failure)
+    with mock.patch("pyarrow.parquet.write_table", side_effect=KeyError("not an OSError")):
+        assert archiver.process_item(item(1)) is not None  # the page goes on to extraction
+        rejects.item_dropped(make_record(0), rejected("no_article", "none"))
+    assert stops == ["storage_failed"] and "KeyError" in collector.get_value("storage/error")
+    archiver.close_spider()
+    rejects.spider_closed()
+    assert collector.get_value("raw/unwritten") == 1
+    assert collector.get_value("rejects/unwritten") == 1
