@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import itertools
 import json
+import subprocess
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -160,8 +161,15 @@ class Night:
     returncode: int
     stderr: str
 
-    def manifest(self) -> dict:
-        (path,) = (self.output / "runs").glob("*.json")
+    first_log: list = field(default_factory=list)
+    second: subprocess.CompletedProcess | None = None
+
+    def requested(self, path: str, host: str = "night.test") -> int:
+        """How often the first night requested a URL."""
+        return sum(1 for r in self.first_log if (r.host, r.path) == (host, path))
+
+    def manifest(self, run: int = 0) -> dict:
+        path = sorted((self.output / "runs").glob("*.json"))[run]
         return json.loads(path.read_text(encoding="utf-8"))
 
 
@@ -181,7 +189,10 @@ def night(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Night]:
         args += ["-s", f"{name}={value}"]
     with FaultServer({**night_routes(), **other_routes()}) as server:
         result = run_scrapy(args, server.proxy_url, timeout=240)
-        yield Night(output, server, result.returncode, result.stderr)
+        night = Night(output, server, result.returncode, result.stderr)
+        night.first_log = list(server.log)
+        night.second = run_scrapy(args, server.proxy_url, timeout=240)
+        yield night
 
 
 def name_of(url: str) -> str:
@@ -195,7 +206,7 @@ def test_every_good_article_is_stored_once(night: Night) -> None:
 
 
 def test_url_variants_of_one_article_are_fetched_once(night: Night) -> None:
-    variants = [r for r in night.server.log if r.path.split("?")[0].startswith("/opinion/good-1")]
+    variants = [r for r in night.first_log if r.path.split("?")[0].startswith("/opinion/good-1")]
     assert len(variants) == 1, [r.target for r in variants]
 
 
@@ -217,19 +228,19 @@ def test_every_bad_page_is_a_named_reject(night: Night) -> None:
 
 
 def test_credentials_never_travel(night: Night) -> None:
-    for request in night.server.log:
+    for request in night.first_log:
         assert SECRET not in request.target and "reader" not in request.target
         assert not any(SECRET in value for value in request.headers.values())
         assert "Authorization" not in request.headers
     assert SECRET not in night.stderr
     stored = " ".join(load(night.output)["url"]) + " ".join(load_rejects(night.output)["detail"])
     assert SECRET not in stored
-    assert night.server.requested("night.test", "/opinion/page/2") == 1
+    assert night.requested("/opinion/page/2") == 1
 
 
 def test_each_sitemap_is_fetched_once_and_problems_are_counted(night: Night) -> None:
-    assert night.server.requested("night.test", "/sitemap.xml") == 1
-    assert night.server.requested("night.test", "/sitemap-1.xml") == 1
+    assert night.requested("/sitemap.xml") == 1
+    assert night.requested("/sitemap-1.xml") == 1
     stats = night.manifest()["stats"]
     assert stats["sources/repeated_sitemap"] == 8
     assert stats["sources/not_a_feed"] == 1
@@ -238,14 +249,14 @@ def test_each_sitemap_is_fetched_once_and_problems_are_counted(night: Night) -> 
 
 
 def test_robots_txt_5xx_disallows_the_host_for_the_run(night: Night) -> None:
-    paths = [r.path for r in night.server.log if r.host == "down.test"]
+    paths = [r.path for r in night.first_log if r.host == "down.test"]
     assert paths and set(paths) == {"/robots.txt"}
     assert night.manifest()["stats"]["robotstxt/unreachable_disallow_all"] == 1
 
 
 def test_crawl_delay_is_honoured(night: Night) -> None:
     starts = sorted(
-        r.started for r in night.server.log if r.host == "slow.test" and r.path != "/robots.txt"
+        r.started for r in night.first_log if r.host == "slow.test" and r.path != "/robots.txt"
     )
     assert len(starts) >= 4  # the listing and its three articles
     gaps = [b - a for a, b in itertools.pairwise(starts)]
@@ -257,6 +268,7 @@ def test_exit_code_and_manifest_counts_are_truthful(night: Night) -> None:
     assert night.returncode == 0, night.stderr[-3000:]
     counts = night.manifest()["counts"]
     articles, rejects = load(night.output), load_rejects(night.output)
+    rejects = rejects[rejects["run_id"] == night.manifest()["run_id"]]
     assert counts["articles"] == counts["new_articles"] == len(articles)
     assert counts["rejects"] == len(rejects)
     by_reason = rejects["reason"].value_counts().to_dict()
@@ -264,5 +276,13 @@ def test_exit_code_and_manifest_counts_are_truthful(night: Night) -> None:
 
 
 def test_the_night_is_bounded_in_time(night: Night) -> None:
-    assert len(night.server.log) < 80
-    assert time.monotonic() - night.server.log[0].started < 240
+    assert len(night.first_log) < 80
+    assert time.monotonic() - night.first_log[0].started < 240
+
+
+def test_the_next_night_stores_nothing_twice(night: Night) -> None:
+    assert night.second is not None and night.second.returncode == 0, night.second.stderr[-3000:]
+    counts = night.manifest(1)["counts"]
+    assert counts["new_articles"] == counts["revisions"] == counts["articles"] == 0
+    assert counts["rejects_by_reason"] == night.manifest(0)["counts"]["rejects_by_reason"]
+    assert len(load(night.output, latest=False)) == len(load(night.output))
