@@ -127,3 +127,18 @@ def test_robots_txt_status_rules_follow_rfc_9309() -> None:
 def test_refresh_rejects_what_is_no_number_of_days(value: str) -> None:
     with pytest.raises(ValueError, match="refresh must be"):
         parse_refresh(value)
+
+
+def test_a_bad_refresh_is_a_usage_error_not_a_traceback(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    from tests.crawling import REPO
+
+    result = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "opinion", "-a", "refresh=nan",
+         "-s", f"PARQUET_DIR={tmp_path}"],
+        cwd=REPO, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "refresh must be" in result.stderr and "Traceback" not in result.stderr
