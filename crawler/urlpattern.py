@@ -44,9 +44,12 @@ class UrlPattern:
             try:
                 self._compiled = _re2.compile(pattern)
             except _re2.error as exc:
+                reason = exc.args[0] if exc.args else exc
+                if isinstance(reason, bytes):
+                    reason = reason.decode("utf-8", "replace")
                 raise PatternError(
                     f"regex {pattern!r} uses a construct the linear-time engine lacks "
-                    f"(lookaround, backreference): {exc}"
+                    f"(lookaround, backreference): {reason}"
                 ) from exc
         else:
             if nested_quantifier(pattern):

@@ -49,3 +49,20 @@ def test_load_more_button_and_page_links_and_title():
     links = ["http://x.test/opinion/2024/a-b-c", "http://x.test/opinion/page/2/"]
     assert listing_pattern(links, "http://x.test/opinion/") == r"^http://x\.test/opinion/page/\d+/$"
     assert listing_pattern(links[:1], "http://x.test/opinion/") is None
+
+
+def test_check_samples_come_from_every_source_in_turn():
+    from crawler.profiling.check import CheckReport
+    from crawler.profiling.sources import SourceReport
+    from tests.test_site_machinery import profile
+
+    report = CheckReport(profile())
+    report.sources = [
+        SourceReport("feed", "f", 200, entries=3, accepted=["a", "b", "c"]),
+        SourceReport("sitemap", "s", 200, entries=1, accepted=["a", "z"]),
+        SourceReport("listing", "l", 200, entries=0),
+    ]
+    assert report.sample_urls(3) == ["a", "b", "z"]
+    assert report.exit_code == 1  # the listing gave no entries
+    report.sources.pop()
+    assert report.exit_code == 0

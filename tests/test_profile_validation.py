@@ -182,3 +182,15 @@ def test_over_long_urls_never_match():
 def test_bad_regex_is_a_pattern_error():
     with pytest.raises(PatternError):
         UrlPattern("(unclosed")
+
+
+def test_a_profile_may_point_at_a_local_replica(tmp_path):
+    text = (
+        'name = "site"\ndomains = ["127.0.0.1"]\nstart_urls = ["http://127.0.0.1:8123/opinion"]\n'
+        "[articles]\n"
+        r"allow = ['^http://127\.0\.0\.1:\d+/a/']"
+        "\n"
+    )
+    profile = load_profile(write(tmp_path, text))
+    assert profile.is_article("http://127.0.0.1:8123/a/1")
+    assert not profile.is_article("http://127.0.0.2:8123/a/1")

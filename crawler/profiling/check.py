@@ -28,6 +28,16 @@ class CheckReport:
         """Distinct article URLs the sources gave, in source order."""
         return list(dict.fromkeys(u for s in self.sources for u in s.accepted))
 
+    def sample_urls(self, count: int) -> list[str]:
+        """Up to `count` accepted URLs taken from the sources in turn, so each gets a sample."""
+        queues = [list(s.accepted) for s in self.sources if s.accepted]
+        chosen: dict[str, None] = {}
+        while len(chosen) < count and any(queues):
+            for queue in queues:
+                if queue and len(chosen) < count:
+                    chosen.setdefault(queue.pop(0), None)
+        return list(chosen)
+
     @property
     def stale_rules(self) -> list[str]:
         """Strip selectors and patterns that hit nothing on any sample article."""
@@ -92,5 +102,5 @@ def check_profile(
         report.robots.append(f"robots.txt {origin}/robots.txt: {state}"
                              + ("" if rules else " (no rules: everything allowed)"))  # fmt: skip
     report.sources = read_sources(profile, fetcher, max_age_days)
-    report.samples = [check_sample(url, profile, fetcher) for url in report.accepted[:samples]]
+    report.samples = [check_sample(url, profile, fetcher) for url in report.sample_urls(samples)]
     return report
