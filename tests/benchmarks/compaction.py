@@ -3,9 +3,10 @@
     python -m tests.benchmarks.compaction [--rows 20000 80000] [--rows-per-file 1.4]
         [--reextract]
 
-Builds, per size, one site's articles in ~`rows / rows-per-file` tiny Parquet files spread
-over 24 months (a year of nightly crawls flushing a few rows at a time: 60k rows in 43k files
-is 1.4 rows per file), each row with ~4 KB of text and ~20% of articles fetched twice. Then
+Builds, per size, one site's articles in ~`rows / rows-per-file` tiny Parquet files in month
+partitions (nightly crawls flushing a few rows at a time: 60k rows in 43k files is 1.4 rows
+per file; an article every 7 hours, so ~160 months at 20k rows), each row with ~4 KB of text
+and ~20% of articles fetched twice. Then
 runs `compact_site(latest_only=True)` in a fresh child process and prints its wall time and
 peak RSS (the child's own ru_maxrss, so the builder's memory does not count). With
 `--reextract`, also archives the rows' pages (RAW_ARCHIVE layout) and measures
