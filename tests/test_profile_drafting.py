@@ -66,3 +66,23 @@ def test_check_samples_come_from_every_source_in_turn():
     assert report.exit_code == 1  # the listing gave no entries
     report.sources.pop()
     assert report.exit_code == 0
+
+
+def test_listing_area_is_the_list_beside_a_sidebar_of_the_same_url_form():
+    from crawler.profiling.draft_pages import listing_area
+
+    items = "".join(
+        f"<div class='item'><a href='/2024/05/1{i}/op-{i}-a{i}'>x</a></div>" for i in range(6)
+    )
+    side = "".join(f"<li><a href='/2024/05/1{i}/news-{i}-a9{i}'>n</a></li>" for i in range(3))
+    page = (
+        "<html><body><div class='row'><section class='cluster cluster--list'>"
+        f"<div class='row'>{items}</div></section>"
+        f"<aside class='sidebar'><ul class='listed'>{side}</ul></aside></div></body></html>"
+    )
+    tree = html.document_fromstring(page)
+    is_article = UrlPattern(r"^https://x\.org/\d{4}/\d{2}/\d{2}/[a-z0-9-]+-a\d+$").search
+    area = listing_area(tree, "https://x.org/opinion", is_article, lambda u: False)
+    assert area == "section.cluster.cluster--list"  # div.row is not unique on the page
+    alone = html.document_fromstring(f"<html><body><main>{items}</main></body></html>")
+    assert listing_area(alone, "https://x.org/opinion", is_article, lambda u: False) is None

@@ -14,10 +14,16 @@ from tld import get_fld
 from crawler.dataset.identity import clean_url
 from crawler.discovery import feed_links
 from crawler.links import listing_links
-from crawler.profiling.draft_pages import find_more_button, listing_pattern, section_title
+from crawler.profiling.draft_pages import (
+    find_more_button,
+    listing_area,
+    listing_pattern,
+    section_title,
+)
 from crawler.profiling.fetch import Fetcher
 from crawler.profiling.urlshape import UrlShape, article_shapes
 from crawler.sections import page_sections
+from crawler.urlpattern import UrlPattern
 
 __all__ = ["Draft", "draft_profile"]
 
@@ -54,7 +60,8 @@ def draft_profile(url: str, name: str, fetcher: Fetcher) -> Draft:
     items = _feed_items(feeds, fetcher, draft)
     sitemaps = _sitemaps(url, fetcher, domain)
     # Profile patterns are matched against the clean URL (identity.py): generalize that form.
-    candidates = [clean_url(u) for u in [*links, *items]]
+    # Feed items first: a section feed is the surest sample of the section's articles.
+    candidates = [clean_url(u) for u in [*items, *links]]
     shapes = _chosen_shapes(article_shapes(candidates), url, draft)
     title = section_title(tree, url)
     draft.found.append(f"section: {title!r} (page metadata)")
@@ -67,10 +74,29 @@ def draft_profile(url: str, name: str, fetcher: Fetcher) -> Draft:
         draft.found.append(f"load-more template: {more[0]} (first {more[1]}, step {more[2]})")
     if not listings and not more:
         draft.undecided.append("pagination: no page links or load-more button found")
-    draft.undecided.append("listing area (restrict_css): not decided, the whole page is read")
-    draft.toml = _toml(draft, domain, title, feeds, sitemaps, shapes, wanted, listings, more)
+    area = _area(tree, url, shapes, listings, draft)
+    draft.toml = _toml(draft, domain, title, feeds, sitemaps, shapes, wanted, listings, more, area)
     draft.ok = bool(shapes)
     return draft
+
+
+def _area(
+    tree: html.HtmlElement, url: str, shapes: list[UrlShape], listings: str | None, draft: Draft
+) -> str | None:
+    """The listing's own area when article links of the same form sit outside it too."""
+    patterns = [UrlPattern(s.regex()) for s in shapes]
+    paging = UrlPattern(listings) if listings else None
+    area = listing_area(
+        tree, url, lambda u: any(p.search(clean_url(u)) for p in patterns),
+        lambda u: paging is not None and paging.search(u),
+    )  # fmt: skip
+    if area:
+        draft.found.append(f"listing area: {area} (article links also sit outside it)")
+    else:
+        draft.undecided.append(
+            "listing area (restrict_css): none stands out, the whole page is read"
+        )
+    return area
 
 
 def _registrable(host: str) -> str:
@@ -138,7 +164,7 @@ def _wanted_sections(shapes: list[UrlShape], fetcher: Fetcher, draft: Draft) -> 
 
 def _toml(draft: Draft, domain: str, title: str, feeds: list[str], sitemaps: list[str],
           shapes: list[UrlShape], wanted: list[str], listings: str | None,
-          more: tuple[str, int, int] | None) -> str:  # fmt: skip
+          more: tuple[str, int, int] | None, area: str | None) -> str:  # fmt: skip
     lines = [
         f"# Drafted by `scrapy profile new {draft.url} --name {draft.name}`: review every line,",
         "# then run `scrapy profile check NAME` against the site.",
@@ -150,6 +176,7 @@ def _toml(draft: Draft, domain: str, title: str, feeds: list[str], sitemaps: lis
         f"sitemaps = [{', '.join(_q(s) for s in sitemaps)}]", "",
         "[articles]", "allow = [" + ", ".join(_literal(s.regex()) for s in shapes) + "]", "",
         "[listings]", f"allow = [{_literal(listings) if listings else ''}]", "max_pages = 20",
+        f"restrict_css = [{_q(area) if area else ''}]",
     ]  # fmt: skip
     if sitemaps:
         lines += ["", "# Sitemap indexes: read only the children changed lately.",

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from urllib.parse import urljoin, urlsplit
 
 from lxml import html
 
-__all__ = ["find_more_button", "listing_pattern", "section_title"]
+__all__ = ["find_more_button", "listing_area", "listing_pattern", "section_title"]
 
 _PAGE_LINK = re.compile(r"([?&]page=|/page/)(\d+)/?$")
 _PLACEHOLDER = re.compile(r"\{\{?\s*(offset|page|start|skip)\s*\}?\}")
@@ -61,3 +62,43 @@ def _int(value: str | None, default: int) -> int:
         return int(value) if value is not None else default
     except ValueError:
         return default
+
+
+AREA_SHARE = 0.6  # the area must hold this share of the page's article links
+
+
+def listing_area(
+    tree: html.HtmlElement, url: str, is_article: Callable[[str], bool],
+    is_listing: Callable[[str], bool],
+) -> str | None:  # fmt: skip
+    """A selector for the area holding the section's list, when article links sit elsewhere too.
+
+    A sidebar ("Just in", "Most read") beside the list links articles of every section in
+    the same URL form. The area is the deepest element, named by a selector that matches it
+    alone, that holds at least AREA_SHARE of the article links and every page link.
+    """
+    anchors = [(a, urljoin(url, (a.get("href") or "").strip())) for a in tree.iter("a")]
+    articles = [a for a, href in anchors if is_article(href)]
+    pages = [a for a, href in anchors if is_listing(href)]
+    counts: dict[html.HtmlElement, int] = {}
+    for anchor in articles:
+        for ancestor in anchor.iterancestors():
+            counts[ancestor] = counts.get(ancestor, 0) + 1
+    total = len(articles)
+    holders = [e for e, n in counts.items() if AREA_SHARE * total <= n < total]
+    holders.sort(key=lambda e: -len(list(e.iterancestors())))
+    for element in holders:
+        selector = _unique_selector(tree, element)
+        if selector and all(element in p.iterancestors() for p in pages):
+            return selector
+    return None
+
+
+def _unique_selector(tree: html.HtmlElement, element: html.HtmlElement) -> str | None:
+    classes = [c for c in (element.get("class") or "").split() if re.fullmatch(r"[\w-]+", c)]
+    if element.get("id") and re.fullmatch(r"[\w-]+", element.get("id") or ""):
+        return f"#{element.get('id')}"
+    if not classes or not isinstance(element.tag, str):
+        return None
+    selector = element.tag + "".join(f".{c}" for c in classes)
+    return selector if len(tree.cssselect(selector)) == 1 else None
