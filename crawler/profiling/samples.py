@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from lxml import etree, html
 from lxml.cssselect import CSSSelector
 
+from crawler.dataset.schema import RejectReason
 from crawler.profile import SiteProfile
 from crawler.profiling.fetch import Fetcher
 from crawler.sections import in_sections, page_sections
@@ -44,7 +45,7 @@ def check_sample(url: str, profile: SiteProfile, fetcher: Fetcher) -> SampleRepo
     report.sections = page_sections(fetched.body, profile.section_selector)
     report.selector_hits = _selector_hits(fetched.body, profile.strip_selectors)
     if profile.sections and report.sections and not in_sections(report.sections, profile.sections):
-        report.outcome, report.detail = "wrong_section", ", ".join(report.sections[:3])
+        report.outcome, report.detail = RejectReason.WRONG_SECTION, ", ".join(report.sections[:3])
         return report
     page = Page(url, fetched.body, fetched.content_type, fetched.status, datetime.now(UTC))
     result = extract(page, rules_for(profile, fetcher.max_bytes))
