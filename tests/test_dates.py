@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from crawler.dataset.schema import ArticleRecord
 from crawler.discovery import feed_links, parse_source_date, sitemap_entries
 from crawler.profile import ProfileError, load_profile, load_profiles
 from pipelines.extract import rules_for
@@ -44,14 +45,20 @@ def article(head: str = "", body_top: str = "") -> bytes:
     ).encode()
 
 
-def extracted_date(
+def extracted_dates(
     head: str = "", body_top: str = "", fetched_at: datetime = NOW, zone: str | None = None
-) -> datetime | None:
+) -> tuple[datetime | None, datetime | None]:
     page = Page(url="https://quay.test/opinion/ferry", body=article(head, body_top),
                 fetched_at=fetched_at)  # fmt: skip
     record = extract(page, ExtractRules(timezone=zone))
-    assert not hasattr(record, "reason"), record
-    return record.published_at  # type: ignore[union-attr]
+    assert isinstance(record, ArticleRecord), record
+    return record.published_at, record.modified_at
+
+
+def extracted_date(
+    head: str = "", body_top: str = "", fetched_at: datetime = NOW, zone: str | None = None
+) -> datetime | None:
+    return extracted_dates(head, body_top, fetched_at, zone)[0]
 
 
 def meta_date(value: str) -> str:
@@ -180,6 +187,23 @@ def test_a_local_time_without_offset_is_read_in_the_site_zone():
     assert extracted_date(body_top=written, zone="Europe/Moscow") == datetime(
         2026, 3, 9, 13, 36, tzinfo=UTC
     )
+
+
+@pytest.mark.parametrize(
+    ("line", "zone", "published", "modified"),
+    [
+        ("20 марта 2026 г., 02:16 (обновлено 21 марта 2026 г., 00:34)", "Europe/Moscow",
+         datetime(2026, 3, 19, 23, 16, tzinfo=UTC), datetime(2026, 3, 20, 21, 34, tzinfo=UTC)),
+        ("March 3, 2026. Updated: March 7, 2026", None,
+         datetime(2026, 3, 3, tzinfo=UTC), datetime(2026, 3, 7, tzinfo=UTC)),
+        ("Last updated March 7, 2026 10:00</p><p>March 3, 2026 09:30", "America/New_York",
+         datetime(2026, 3, 3, 14, 30, tzinfo=UTC), datetime(2026, 3, 7, 15, tzinfo=UTC)),
+    ],
+)  # fmt: skip
+def test_an_updated_line_dates_the_modification_not_the_publication(
+    line, zone, published, modified
+):
+    assert extracted_dates(body_top=f"<p>{line}</p>", zone=zone) == (published, modified)
 
 
 def test_an_explicit_offset_wins_over_the_site_zone():

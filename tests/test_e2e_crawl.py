@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from crawler.dataset import load, load_rejects
@@ -129,9 +130,11 @@ def test_scrapy_demo_command_crawls_and_summarizes(tmp_path: Path):
     assert len(load(tmp_path / "out")) > 0
 
 
-def test_published_dates_match_the_truth_to_the_second(crawl: Crawl):
+def test_dates_match_the_truth_to_the_second(crawl: Crawl):
     # the gazette prints Moscow time without an offset: its profile's timezone places it
     df = load(crawl.output).set_index("url")
     for page in (t for t in crawl.truth if t["kind"] == "opinion"):
-        got = df.loc[page["url"], "published_at"].to_pydatetime()
-        assert got == datetime.fromisoformat(page["published_at"]), page["url"]
+        for field in ("published_at", "modified_at"):
+            got = df.loc[page["url"], field]
+            want = datetime.fromisoformat(page[field]) if page[field] else None
+            assert (None if pd.isna(got) else got.to_pydatetime()) == want, (page["url"], field)

@@ -57,6 +57,8 @@ def article_object(tree: HtmlElement) -> dict[str, Any]:
         types = {t.lower() for t in as_strings(obj.get("@type"))}
         if types & ARTICLE_TYPES:
             found = found or obj
+            if found.get("datePublished"):
+                break  # dated: nothing later can add to it
         elif "webpage" in types:
             fallback = fallback or (obj if obj.get("headline") else {})
             dated = dated or (obj if obj.get("datePublished") else {})

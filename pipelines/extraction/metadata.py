@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
 from htmldate import find_date
@@ -28,7 +29,7 @@ from lxml.html import HtmlElement
 from .authors import clean_authors
 from .dates import FUTURE_SLACK, PLAUSIBLE_FROM, UTC_POLICY, DatePolicy
 from .jsonld import article_object, as_strings, names
-from .textmeta import text_byline, text_date
+from .textmeta import text_byline, text_dates
 
 __all__ = ["Metadata", "read_metadata", "trim_section"]
 
@@ -104,6 +105,7 @@ def read_metadata(tree: HtmlElement, dates: DatePolicy = UTC_POLICY) -> Metadata
     meta = _meta_index(tree)
     site = _first(_ld_names(ld.get("publisher")), meta["og:site_name"], meta["application-name"])
     language = _language(tree, ld, meta)
+    written = cache(lambda: text_dates(tree, language, dates))  # one walk for both dates
     return Metadata(
         title=_title(tree, ld, meta, site),
         description=_first(
@@ -115,9 +117,18 @@ def read_metadata(tree: HtmlElement, dates: DatePolicy = UTC_POLICY) -> Metadata
         authors=_authors(tree, ld, meta, site),
         tags=_tags(ld, meta),
         section=_first(as_strings(ld.get("articleSection")), meta["article:section"]),
-        published_at=_date(ld.get("datePublished"), meta, _PUBLISHED_META, tree, language, dates),
+        published_at=_date(
+            ld.get("datePublished"),
+            meta,
+            _PUBLISHED_META,
+            tree,
+            language,
+            dates,
+            lambda: written()[0],
+        ),
         modified_at=_date(ld.get("dateModified"), meta, _MODIFIED_META, None, language, dates)
-        or _marked_date(tree, _MODIFIED_ITEMPROP, language, dates),
+        or _marked_date(tree, _MODIFIED_ITEMPROP, language, dates)
+        or _written_modified(ld, meta, lambda: written()[1]),
         language=language,
         canonical=[*(tree.xpath(".//link[@rel='canonical']/@href")), *meta["og:url"]],
         site_name=site,
@@ -297,6 +308,7 @@ def _date(
     tree: HtmlElement | None,
     language: str | None,
     dates: DatePolicy,
+    written: Callable[[], datetime | None] = lambda: None,
 ) -> datetime | None:
     """The first good date of JSON-LD and meta; with a tree, then <time>, text, htmldate."""
     candidates = [*as_strings(ld_value), *(v for k in keys for v in meta[k])]
@@ -311,11 +323,20 @@ def _date(
         refused = refused or reading.note is not None
     if tree is None:
         return None
-    written = text_date(tree, language, dates)
-    if written or refused:
+    in_text = written()
+    if in_text or refused:
         # htmldate would read the refused date again and roll it over (Feb 31 -> Feb 1)
-        return written
+        return in_text
     return _htmldate(tree, dates)
+
+
+def _written_modified(
+    ld: dict[str, Any], meta: dict[str, list[str]], written: Callable[[], datetime | None]
+) -> datetime | None:
+    """The header's "updated" date, on pages that date themselves only in their text."""
+    if ld.get("datePublished") or any(meta[k] for k in _PUBLISHED_META):
+        return None  # a page with machine-readable dates gave its modification date there
+    return written()
 
 
 def _htmldate(tree: HtmlElement, dates: DatePolicy) -> datetime | None:

@@ -11,7 +11,7 @@ from lxml.html import HtmlElement
 
 from .dates import UTC_POLICY, DatePolicy
 
-__all__ = ["text_byline", "text_date"]
+__all__ = ["text_byline", "text_date", "text_dates"]
 
 _MAX_NODES = 3000  # the header of a page: bylines and dates sit before the body
 _BLOCK_TAGS = frozenset(
@@ -48,6 +48,12 @@ _DATE_LINE = re.compile(
     re.I,
 )
 
+# "updated", "обновлено" ... right before a date: that date is the modification time
+_CUES = r"updated|last modified|modified|обновлено|изменено|aktualisiert|mis à jour"
+_UPDATE_CUE = re.compile(rf"\b({_CUES})(\s+on|\s+am|\s+le|\s*:)?$", re.I)
+_CUE_INSIDE = re.compile(rf"\b({_CUES})\b", re.I)
+_UPDATE_LINES = 3  # an "updated" line sits on or just below the date line
+
 
 def text_byline(tree: HtmlElement) -> list[str]:
     """The first "By …" / "Автор: …" line of the page, as a raw author string."""
@@ -62,15 +68,38 @@ def text_date(
     tree: HtmlElement, language: str | None = None, dates: DatePolicy = UTC_POLICY
 ) -> datetime | None:
     """The first date written out in a short line of the page header."""
+    return text_dates(tree, language, dates)[0]
+
+
+def text_dates(
+    tree: HtmlElement, language: str | None = None, dates: DatePolicy = UTC_POLICY
+) -> tuple[datetime | None, datetime | None]:
+    """The header's first written date and its "updated" date (on that line or just after)."""
+    # an undeclared language leaves dateparser to try them all: slower, but right
+    languages = list(dict.fromkeys([language, "en"])) if language else None
+    found: list[datetime | None] = [None, None]  # published, modified
+    lines_left = _UPDATE_LINES
     for chunk in _chunks(tree):
-        match = _DATE_LINE.search(chunk)
-        if match and len(chunk) <= 120:
-            # an undeclared language leaves dateparser to try them all: slower, but right
-            languages = list(dict.fromkeys([language, "en"])) if language else None
-            parsed = dates.read(match.group(0).strip(" ,|(-"), languages=languages).value
-            if parsed:
-                return parsed
-    return None
+        if found[0] is not None and (found[1] is not None or (lines_left := lines_left - 1) < 0):
+            break
+        if len(chunk) > 120:
+            continue
+        for prefix, written in _dates_in(chunk):
+            slot = 1 if _UPDATE_CUE.search(prefix.rstrip(" ,(|-·")) else 0
+            if found[slot] is None:
+                found[slot] = dates.read(written.strip(" ,|(-·"), languages=languages).value
+    return found[0], found[1]
+
+
+def _dates_in(line: str) -> Iterator[tuple[str, str]]:
+    """(text before, date text) of each date of a line; a date ends where an update cue starts."""
+    position = 0
+    while match := _DATE_LINE.search(line, position):
+        written = match.group(0)
+        if cue := _CUE_INSIDE.search(written, 1):
+            written = written[: cue.start()]
+        yield line[: match.start()], written
+        position = match.start() + max(len(written), 1)
 
 
 def _chunks(tree: HtmlElement) -> Iterator[str]:
