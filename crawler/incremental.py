@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from crawler.dataset.known import KnownArticle, KnownArticles
+from crawler.dataset.retries import KnownRejects
 
 __all__ = ["MAX_REFRESH_DAYS", "Decision", "RecrawlPolicy", "conditional_headers", "parse_refresh"]
 
@@ -22,6 +23,13 @@ class Decision(enum.Enum):
     CHANGED = "changed"  # the feed or sitemap says it changed since we stored it
     REFRESH = "refresh"  # the user asked to re-check it (`-a refresh=...`)
     SKIP = "skip"  # stored and, as far as we can tell, unchanged
+    RETRY = "retry"  # rejected before, and due for another attempt
+    WAIT = "wait"  # rejected before for good reason: not due yet (crawler/dataset/retries.py)
+
+    @property
+    def fetches(self) -> bool:
+        """True when the URL is requested."""
+        return self not in (Decision.SKIP, Decision.WAIT)
 
 
 def parse_refresh(value: str | None) -> timedelta | None:
@@ -50,6 +58,8 @@ class RecrawlPolicy:
     known: KnownArticles
     refresh: timedelta | None = None
     now: datetime | None = None
+    rejects: KnownRejects | None = None
+    retry_all_rejects: bool = False
 
     def decide(
         self, url: str, source_changed_at: datetime | None
@@ -57,12 +67,26 @@ class RecrawlPolicy:
         """The decision for a URL found in a source that dates it `source_changed_at`."""
         stored = self.known.get(url)
         if stored is None:
-            return Decision.NEW, None
+            return self._unstored(url), None
         if source_changed_at is not None and _newer(source_changed_at, stored):
             return Decision.CHANGED, stored
         if self._wants_refresh(stored):
             return Decision.REFRESH, stored
         return Decision.SKIP, stored
+
+    def _unstored(self, url: str) -> Decision:
+        if self.rejects is None or url not in self.rejects:
+            return Decision.NEW
+        if self.retry_all_rejects or self.now is None or self.rejects.due(url, self.now):
+            return Decision.RETRY
+        return Decision.WAIT
+
+    def seen_before(self, *urls: str | None) -> bool:
+        """True when the dataset held an article or a reject for any of these URLs at start."""
+        return any(
+            url and (self.known.get(url) is not None or (self.rejects and url in self.rejects))
+            for url in urls
+        )
 
     def _wants_refresh(self, stored: KnownArticle) -> bool:
         if self.refresh is None:

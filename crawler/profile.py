@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 from collections.abc import Iterable
@@ -278,7 +279,9 @@ class _ProfileReader:
             if not isinstance(scope, dict):
                 raise self.fail(table, "must be a table")
             for key in sorted(set(scope) - known):
-                raise self.fail(f"{table}.{key}" if table else key, "unknown field")
+                close = difflib.get_close_matches(key, sorted(known), n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                raise self.fail(f"{table}.{key}" if table else key, f"unknown field{hint}")
 
     def check_coherent(self, profile: SiteProfile) -> None:
         if not (profile.start_urls or profile.feeds or profile.sitemaps):

@@ -102,6 +102,9 @@ DISTRIBUTED_HEARTBEAT_SECONDS = 1.0  # how often a worker publishes its stats an
 DISTRIBUTED_WORKER_TTL = 30.0  # a worker silent this long is taken for dead
 DISTRIBUTED_IDLE_SECONDS = 3.0  # a worker stays this long after joining, idle or not
 DISTRIBUTED_JOIN_TIMEOUT = 300.0  # bound on waiting for (and holding) the round's lock
+# Redis silent this long (or restarted empty): the worker stops with finish reason
+# `frontier_lost` (exit 6) and keeps what it fetched; a re-run recovers the rest.
+DISTRIBUTED_FRONTIER_TIMEOUT = 5.0
 # After DedupePipeline: the identity it settles is what the workers claim.
 ITEM_PIPELINES["crawler.distributed.dedupe.SharedDedupePipeline"] = 310
 EXTENSIONS["crawler.distributed.worker.SharedCrawlWorker"] = 700
@@ -122,8 +125,14 @@ DRIFT_MAX_WORDS_CHANGE = 0.4  # relative change of the median word count
 DRIFT_EXIT_CODE = 3  # `scrapy crawl` exit status when drift is found; 0: warn only
 # One progress line (pages, rate, articles, rejects, errors) every this many seconds; it
 # replaces Scrapy's LogStats line.
-PROGRESS_INTERVAL = 30.0
+PROGRESS_INTERVAL = 5.0
 LOGSTATS_INTERVAL = 0.0
 ITEM_PIPELINES["pipelines.raw_archive.RawArchivePipeline"] = 50
 EXTENSIONS["crawler.monitor.drift.DriftMonitor"] = 550
+EXTENSIONS["crawler.monitor.sources.SourceMonitor"] = 560
+# Permanently failing pages (404/410, not HTML, no article ...) are fetched again after
+# doubling intervals, from REJECT_RETRY_DAYS up to REJECT_RETRY_MAX_DAYS (crawler/dataset/
+# retries.py); `-a retry_rejects=all` retries every one. Other rejects are retried every run.
+REJECT_RETRY_DAYS = 1.0
+REJECT_RETRY_MAX_DAYS = 32.0
 EXTENSIONS["crawler.monitor.progress.ProgressLog"] = 700

@@ -96,12 +96,12 @@ def test_monitor_counts_signals_compares_and_sets_the_exit_code(tmp_path: Path) 
                            for i in range(3)))  # fmt: skip
     watch = monitor(tmp_path)
     watch.item_scraped(make_record(1, removed=[Removed("appeal", "Give")]))
-    watch.item_dropped(make_record(2), Unchanged("same text"))
+    watch.item_dropped(make_record(2), Unchanged("same text"))  # a stored article: not counted
     for i in range(8):
         watch.item_dropped(make_record(10 + i), rejected("no_article", "nothing"))
     report = watch.finish()
     site = report["sites"]["example"]
-    assert site["metrics"]["pages"] == 10 and site["metrics"]["reject_rate"] == 0.8
+    assert site["metrics"]["pages"] == 9 and site["metrics"]["reject_rate"] == 0.8889
     assert site["baseline_runs"] == 3 and report["exit_code"] == 3
     assert {a["metric"] for a in report["alerts"]} >= {"reject_rate", "empty_body_rate"}
     assert watch.stats is not None and watch.stats.get_value("drift/exit_code") == 3

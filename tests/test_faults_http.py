@@ -163,6 +163,7 @@ def crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FaultCrawl]:
         "SITE_PROFILES_DIR": profiles, "PARQUET_DIR": output, "DOWNLOAD_TIMEOUT": 3,
         "DOWNLOAD_MAXSIZE": 60 * 2**20, "DOWNLOAD_WARNSIZE": 0, "RETRY_BACKOFF_BASE": 0.2,
         "EXTRACT_TIMEOUT": 20, "VALIDATE_MIN_WORDS": 30, "CONCURRENT_REQUESTS_PER_DOMAIN": 8,
+        "LOG_LEVEL": "DEBUG",  # per-URL reject lines are DEBUG
     }  # fmt: skip
     args = ["crawl", "opinion", "-a", "site=faults", *FAST_LOCAL]
     for name, value in settings.items():

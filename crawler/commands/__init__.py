@@ -7,6 +7,8 @@ from pathlib import Path
 
 from scrapy.settings import BaseSettings
 
+from crawler.logformatter import install_quiet_logging
+
 __all__ = ["add_dataset_option", "dataset_root"]
 
 
@@ -21,3 +23,8 @@ def dataset_root(opts: argparse.Namespace, settings: BaseSettings | None) -> Pat
     """The dataset root given on the command line, else the project's PARQUET_DIR."""
     assert settings is not None
     return Path(opts.output or settings["PARQUET_DIR"])
+
+
+# Scrapy imports this package before it logs anything (versions, settings ...): the one
+# place that runs early enough in `scrapy crawl`, `scrapy demo` and scrapyd's jobs alike.
+install_quiet_logging()

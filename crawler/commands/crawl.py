@@ -1,4 +1,4 @@
-"""`scrapy crawl`, exiting non-zero when a run's quality drift check fails (for cron users)."""
+"""`scrapy crawl`: one-line usage errors, and an exit status that tells how the run went."""
 
 from __future__ import annotations
 
@@ -7,34 +7,30 @@ import argparse
 from scrapy import Spider
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.crawler import Crawler
-from scrapy.exceptions import UsageError
 
-from crawler.incremental import parse_refresh
-from crawler.monitor.drift import exit_code_of
-from crawler.monitor.outcome import FAILED_REASONS, finish_reason
+from crawler.commands.preflight import exit_on_config_error
+from crawler.monitor.exitcodes import run_exit_code
 
-__all__ = ["FAILED_REASONS", "Command"]
+__all__ = ["Command"]
 
 
 class Command(ScrapyCrawlCommand):
-    """Scrapy's own `crawl`; afterwards the exit status is DRIFT_EXIT_CODE if drift was found.
+    """Scrapy's own `crawl`, exiting with the code of README's exit-code table.
 
-    Scrapy exits 1 when the crawl could not start, and so do we when it stopped because
-    the dataset could not be written (`storage_failed`); a crawl that ran but crossed a DRIFT_*
-    threshold exits with DRIFT_EXIT_CODE (3 by default), so cron's mail or a scheduler's
-    failure hook fires on a site redesign, not only on a crash.
+    Usage and configuration errors (unknown site, a broken profile, a bad `-a` value) are
+    one line and exit 2 before anything starts; afterwards the finish reason decides
+    (`storage_failed`, `sources_failed`, `frontier_lost` ...), then the alerts (drift or a
+    broken source: DRIFT_EXIT_CODE), so cron's mail or a scheduler's failure hook fires.
     """
 
     def short_desc(self) -> str:
-        return "Run a spider of the current project, by name (exit 3 on quality drift)"
+        return "Run a spider of the current project, by name (exit codes: see README)"
 
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
         super().process_options(args, opts)
-        # A bad -a value is the user's typo: one usage line and exit 2, not a traceback.
-        try:
-            parse_refresh(opts.spargs.get("refresh"))
-        except ValueError as exc:
-            raise UsageError(str(exc), print_help=False) from None
+        assert self.settings is not None
+        if args[:1] == ["opinion"]:
+            exit_on_config_error("crawl", self.settings, opts.spargs)
 
     def _create_crawler(self, spidercls: type[Spider] | str) -> Crawler:
         crawler = super()._create_crawler(spidercls)
@@ -45,12 +41,5 @@ class Command(ScrapyCrawlCommand):
         self.crawlers: list[Crawler] = []
         super().run(args, opts)
         if not self.exitcode:
-            self.exitcode = max((_exit_code(c) for c in self.crawlers), default=0)
-
-
-def _exit_code(crawler: Crawler) -> int:
-    # A crawl stopped because the dataset could not be written failed, whatever drift says.
-    stats = crawler.stats.get_stats()
-    if finish_reason(stats, stats.get("finish_reason")) in FAILED_REASONS:
-        return 1
-    return exit_code_of(crawler)
+            self.exitcode = max((run_exit_code(c.stats.get_stats()) for c in self.crawlers),
+                                default=0)  # fmt: skip

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from crawler.distributed import redis_url
+from crawler.monitor.exitcodes import ExitCode
 
 __all__ = ["Command", "format_state"]
 
@@ -85,9 +88,25 @@ class Command(ScrapyCommand):
         assert self.settings is not None
         if not redis_url(self.settings):
             raise UsageError("no shared crawl: set -s REDIS_URL=... or OPINION_REDIS_URL")
+        from crawler.distributed.outage import RedisError
         from crawler.distributed.round import SharedCrawl
         from crawler.distributed.shared import connect, crawl_keys
 
         crawl = SharedCrawl(connect(self.settings), crawl_keys(self.settings), "", ttl=1)
-        state = crawl.snapshot()
+        try:
+            state = crawl.snapshot()
+        except RedisError as exc:
+            where = _without_password(redis_url(self.settings))
+            print(f"scrapy crawlstate: error: cannot reach Redis at {where}: {exc}",
+                  file=sys.stderr)  # fmt: skip
+            self.exitcode = int(ExitCode.FRONTIER_LOST)
+            return
         print(json.dumps(state, indent=2) if opts.json else format_state(state))
+
+
+def _without_password(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    return urlunsplit(parts._replace(netloc=f"{parts.username or ''}:***@{host}:{parts.port}"))

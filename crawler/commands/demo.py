@@ -11,10 +11,12 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from scrapy.settings import SETTINGS_PRIORITIES
 
+from crawler.commands.preflight import exit_on_config_error
 from crawler.dataset.runid import new_run_id
 from crawler.dataset.summary import summarize
 from crawler.demo import generate, serve
 from crawler.demo.weight import WEIGHTS
+from crawler.monitor.exitcodes import ExitCode, run_exit_code
 
 __all__ = ["DEMO_PROFILES", "Command"]
 
@@ -68,6 +70,7 @@ class Command(ScrapyCommand):
             raise UsageError("--pages must be at least 1")
         if opts.output:
             self.settings.set("PARQUET_DIR", opts.output, priority="cmdline")
+        exit_on_config_error("demo", self.settings, {"site": ",".join(DEMO_PROFILES)})
         self.settings.set("RUN_ID", new_run_id(), priority="cmdline")
         # The demo server is local: no need to throttle or wait between requests.
         self.settings.set("AUTOTHROTTLE_ENABLED", False, priority="cmdline")
@@ -87,9 +90,13 @@ class Command(ScrapyCommand):
                 # The demo hosts live under the reserved .test TLD: only our proxy reaches them.
                 os.environ["http_proxy"] = server.proxy_url
                 print(f"demo site served through {server.proxy_url}")
-                self.crawler_process.crawl("opinion", site=",".join(DEMO_PROFILES))
+                crawler = self.crawler_process.create_crawler("opinion")
+                self.crawler_process.crawl(crawler, site=",".join(DEMO_PROFILES))
                 self.crawler_process.start()
         if self.crawler_process.bootstrap_failed:
-            self.exitcode = 1
+            self.exitcode = int(ExitCode.FAILED)
             return
-        print(summarize(self.settings["PARQUET_DIR"], self.settings["RUN_ID"]))
+        stats = crawler.stats.get_stats()
+        self.exitcode = run_exit_code(stats)
+        stored = stats.get("known/articles")
+        print(summarize(self.settings["PARQUET_DIR"], self.settings["RUN_ID"], stored))

@@ -12,27 +12,35 @@ from crawler.dataset.runs import read_manifests
 
 __all__ = ["Command", "format_runs"]
 
-COLUMNS = ("run_id", "finish", "secs", "sites", "requests", "new", "revised", "unchanged",
-           "skipped", "rejects")  # fmt: skip
+COLUMNS = ("run_id", "finish", "exit", "secs", "sites", "requests", "new", "revised",
+           "unchanged", "304", "skipped", "rejects", "alerts")  # fmt: skip
+
+
+def _seconds(run: dict) -> str:
+    try:
+        started = datetime.fromisoformat(run["started_at"])
+        return f"{(datetime.fromisoformat(run['finished_at']) - started).total_seconds():.1f}"
+    except (KeyError, TypeError, ValueError):
+        return "?"
+
+
+def _alerts(run: dict) -> int:
+    return sum(len((run.get(check) or {}).get("alerts") or []) for check in ("drift", "sources"))
 
 
 def _row(run: dict) -> tuple[str, ...]:
-    counts = run.get("counts", {})
-    seconds = (
-        datetime.fromisoformat(run["finished_at"]) - datetime.fromisoformat(run["started_at"])
-    ).total_seconds()
+    counts = run.get("counts") or {}
     return (
-        run["run_id"],
-        run.get("finish_reason", "?"),
-        f"{seconds:.1f}",
-        ",".join(run.get("sites", [])) or "-",
-        str(counts.get("requests", 0)),
-        str(counts.get("new_articles", 0)),
-        str(counts.get("revisions", 0)),
-        str(counts.get("unchanged", 0)),
-        str(counts.get("skipped_known", 0)),
-        str(counts.get("rejects", 0)),
-    )
+        str(run.get("run_id", "?")),
+        str(run.get("finish_reason", "?")),
+        str(run.get("exit_code", "?")),
+        _seconds(run),
+        ",".join(run.get("sites") or []) or "-",
+        *(str(counts.get(name, 0)) for name in ("requests", "new_articles", "revisions",
+                                                  "unchanged", "not_modified", "skipped_known",
+                                                  "rejects")),
+        str(_alerts(run)),
+    )  # fmt: skip
 
 
 def format_runs(runs: list[dict]) -> str:

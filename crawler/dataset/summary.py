@@ -21,13 +21,16 @@ def _counts(root: Path, table: str, key: str, run_id: str | None) -> dict[str, i
     return dict(sorted(pairs))
 
 
-def summarize(root: Path | str, run_id: str | None = None) -> str:
+def summarize(root: Path | str, run_id: str | None = None, stored_before: int | None = None) -> str:
     """Articles per site and rejects per reason, for one run or the whole dataset."""
     root = Path(root)
     articles = _counts(root, "articles", "site", run_id)
     rejects = _counts(root, "rejects", "reason", run_id)
     scope = f"run {run_id}" if run_id else "all runs"
-    lines = [f"Dataset: {root.resolve()} ({scope})", f"  articles: {sum(articles.values())}"]
+    # "articles: 0" after a second run reads like a failure: say what was there already.
+    before = f" ({stored_before} already stored before this run)" if stored_before else ""
+    lines = [f"Dataset: {root.resolve()} ({scope})",
+             f"  articles: {sum(articles.values())}{before}"]  # fmt: skip
     lines += [f"    {site:<28} {n:>7}" for site, n in articles.items()]
     lines.append(f"  rejects: {sum(rejects.values())}")
     lines += [f"    {reason:<28} {n:>7}" for reason, n in rejects.items()]

@@ -12,6 +12,7 @@ from typing import Protocol
 from scrapy.settings import BaseSettings
 
 from crawler.dataset.known import KnownArticles
+from crawler.dataset.retries import KnownRejects
 from crawler.distributed.config import redis_url, update_settings
 from crawler.distributed.local import LocalClaims, LocalState
 
@@ -35,6 +36,7 @@ class CrawlState(Protocol):
     """What a crawl shares between its processes: URL claims and the known articles."""
 
     known: KnownArticles
+    rejects: KnownRejects
 
     def claims(self, name: str) -> ClaimSet: ...
 
@@ -43,6 +45,10 @@ def open_state(settings: BaseSettings, sites: Iterable[str]) -> CrawlState:
     """The shared state when REDIS_URL is set, else this process's own."""
     if not redis_url(settings):
         return LocalState.from_settings(settings, sites)
+    from crawler.distributed.local import rejects_from_settings
     from crawler.distributed.shared import SharedState
 
-    return SharedState.from_settings(settings)
+    state = SharedState.from_settings(settings)
+    # Each worker reads the retry schedule itself: the rejects table is small.
+    state.rejects = rejects_from_settings(settings, sites)
+    return state

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 
 from scrapy.settings import BaseSettings
 
 from crawler.dataset.known import KnownArticles, url_key
+from crawler.dataset.retries import KnownRejects, RetrySchedule
 
-__all__ = ["LocalClaims", "LocalState"]
+__all__ = ["LocalClaims", "LocalState", "rejects_from_settings"]
 
 
 class LocalClaims:
@@ -35,8 +37,10 @@ class LocalClaims:
 class LocalState:
     """Claims per name and the known articles, for one crawl process."""
 
-    def __init__(self, known: KnownArticles | None = None) -> None:
+    def __init__(self, known: KnownArticles | None = None,
+                 rejects: KnownRejects | None = None) -> None:  # fmt: skip
         self.known = known if known is not None else KnownArticles()
+        self.rejects = rejects if rejects is not None else KnownRejects()
         self._claims: dict[str, LocalClaims] = {}
 
     def claims(self, name: str) -> LocalClaims:
@@ -47,4 +51,17 @@ class LocalState:
     def from_settings(cls, settings: BaseSettings, sites: Iterable[str]) -> LocalState:
         """Known articles read from the dataset (also when not incremental: revisions need them)."""
         root = settings.get("PARQUET_DIR")
-        return cls(KnownArticles.from_dataset(root, sites)) if root else cls()
+        if not root:
+            return cls()
+        sites = list(sites)
+        return cls(KnownArticles.from_dataset(root, sites), rejects_from_settings(settings, sites))
+
+
+def rejects_from_settings(settings: BaseSettings, sites: Iterable[str]) -> KnownRejects:
+    """The dataset's rejects of `sites`, with the REJECT_RETRY_* schedule."""
+    schedule = RetrySchedule(
+        timedelta(days=settings.getfloat("REJECT_RETRY_DAYS", 1.0)),
+        timedelta(days=settings.getfloat("REJECT_RETRY_MAX_DAYS", 32.0)),
+    )
+    root = settings.get("PARQUET_DIR")
+    return KnownRejects.from_dataset(root, sites, schedule) if root else KnownRejects(schedule)

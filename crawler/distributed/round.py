@@ -18,6 +18,7 @@ Fields = Mapping[str, str | int | float]  # a worker's stats, as stored in its R
 
 logger = logging.getLogger(__name__)
 
+LEAVE_LOCK_WAIT = 10.0  # seconds a closing worker waits for the round's lock
 FINISHED_TTL = 7 * 24 * 3600  # final stats of a worker stay visible to `scrapy crawlstate`
 
 
@@ -51,11 +52,12 @@ class SharedCrawl:
         self.join_timeout = join_timeout
         self.round_id = ""
 
-    def _lock(self) -> Any:
+    def _lock(self, blocking_timeout: float | None = None) -> Any:
         # Seeding a large dataset may take minutes: the lock outlives it, and expires if the
         # seeding worker dies so that the next one starts the round again.
+        wait = self.join_timeout + 30 if blocking_timeout is None else blocking_timeout
         return self.server.lock(self.keys.lock, timeout=self.join_timeout,
-                                blocking_timeout=self.join_timeout + 30)  # fmt: skip
+                                blocking_timeout=wait)  # fmt: skip
 
     def live_workers(self) -> dict[str, dict[str, str]]:
         """Stats of every worker whose hash has not expired, by worker id."""
@@ -121,13 +123,19 @@ class SharedCrawl:
         pipe.hget(self.keys.round, "id")
         return _text(pipe.execute()[-1])
 
+    def round_exists(self) -> bool:
+        """False when the round's hash vanished (Redis restarted empty, or was flushed)."""
+        return bool(self.server.exists(self.keys.round))
+
     def queue_length(self) -> int:
         """Requests waiting in the shared queue."""
         return int(self.server.zcard(self.keys.requests))
 
     def leave(self, stats: Fields) -> bool:
         """Leave the round, keeping final stats; the last worker out ends it. True if last."""
-        with self._lock():
+        # Bounded: a worker closing must not wait minutes for a lock (a seeding round holds
+        # it long); without it this worker's stats are still kept and the round ends later.
+        with self._lock(blocking_timeout=LEAVE_LOCK_WAIT):
             pipe = self.server.pipeline(transaction=False)
             pipe.delete(self.keys.worker(self.worker_id))
             finished = self.keys.finished(self.worker_id)

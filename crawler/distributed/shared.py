@@ -11,7 +11,9 @@ from scrapy.settings import BaseSettings
 from scrapy_redis.connection import get_redis_from_settings
 
 from crawler.dataset.known import KnownArticle, KnownArticles, url_key
+from crawler.dataset.retries import KnownRejects
 from crawler.distributed.keys import CrawlKeys
+from crawler.distributed.outage import HEALTH
 
 __all__ = [
     "RedisClaims",
@@ -54,20 +56,26 @@ class RedisClaims:
         member = _member(url)
         if member in self._claimed:
             return True
-        if self.server.sismember(self.key, member):
+        if HEALTH.call(
+            "claim lookup", lambda: bool(self.server.sismember(self.key, member)), False
+        ):
             self._claimed.add(member)
             return True
         return False
 
     def __len__(self) -> int:
-        return int(self.server.scard(self.key))
+        return int(HEALTH.call("claim count", lambda: self.server.scard(self.key), 0))
 
     def add(self, url: str) -> bool:
-        """Mark `url`; True only for the one caller, in any process, that marked it first."""
+        """Mark `url`; True only for the one caller, in any process, that marked it first.
+
+        While Redis does not answer, this process takes the claim: a page stored twice is
+        absorbed by `load()`, a page dropped would be lost.
+        """
         member = _member(url)
         if member in self._claimed:
             return False
-        added = bool(self.server.sadd(self.key, member))
+        added = HEALTH.call("claim", lambda: bool(self.server.sadd(self.key, member)), True)
         self._claimed.add(member)
         return added
 
@@ -101,10 +109,15 @@ class RedisKnownArticles(KnownArticles):
         self.keys = keys
 
     def __len__(self) -> int:
-        return int(self.server.hget(self.keys.round, "known_articles") or 0)
+        count = HEALTH.call(
+            "known count", lambda: self.server.hget(self.keys.round, "known_articles"), None
+        )
+        return int(count or 0)
 
     def get(self, url: str) -> KnownArticle | None:
-        raw = self.server.hget(self.keys.known, _member(url))
+        raw = HEALTH.call(
+            "known lookup", lambda: self.server.hget(self.keys.known, _member(url)), None
+        )
         return _decode(raw) if raw else None
 
     def remember(self, urls: Iterable[str], article: KnownArticle) -> None:
@@ -143,6 +156,7 @@ class SharedState:
         self.server = server
         self.keys = keys
         self.known: KnownArticles = RedisKnownArticles(server, keys)
+        self.rejects = KnownRejects()
         self._claims: dict[str, RedisClaims] = {}
 
     def claims(self, name: str) -> RedisClaims:

@@ -18,6 +18,7 @@ from scrapy.utils.defer import deferred_from_coro
 
 from crawler.dataset.schema import RejectReason
 from crawler.distributed.config import redis_url
+from crawler.distributed.outage import HEALTH, FrontierHealth, RedisError
 
 if TYPE_CHECKING:  # Redis is imported only when the crawl is shared
     from crawler.distributed.round import SharedCrawl
@@ -38,7 +39,8 @@ class SharedCrawlWorker:
     """
 
     def __init__(self, crawler: Crawler, crawl: SharedCrawl, interval: float, grace: float,
-                 dataset: str | None) -> None:  # fmt: skip
+                 dataset: str | None, lost_after: float = 5.0,
+                 health: FrontierHealth | None = None) -> None:  # fmt: skip
         self.crawler = crawler
         self.stats = crawler.stats
         self.crawl = crawl
@@ -49,6 +51,9 @@ class SharedCrawlWorker:
         self.started_at = datetime.now(UTC).isoformat(timespec="seconds")
         self.started = time.monotonic()
         self.loop: Any = None
+        self.lost_after = lost_after
+        self.health = health or HEALTH
+        self.stopping = ""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SharedCrawlWorker:
@@ -65,7 +70,8 @@ class SharedCrawlWorker:
         )  # fmt: skip
         dataset = settings["PARQUET_DIR"]
         extension = cls(crawler, crawl, settings.getfloat("DISTRIBUTED_HEARTBEAT_SECONDS"),
-                        settings.getfloat("DISTRIBUTED_IDLE_SECONDS"), dataset)  # fmt: skip
+                        settings.getfloat("DISTRIBUTED_IDLE_SECONDS"), dataset,
+                        settings.getfloat("DISTRIBUTED_FRONTIER_TIMEOUT", 5.0))  # fmt: skip
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
@@ -94,20 +100,47 @@ class SharedCrawlWorker:
         engine = self.crawler.engine
         try:
             idle = engine.spider_is_idle()
+            current = self.crawl.publish(self._stats("idle" if idle else "busy"))
         except RuntimeError:  # the engine is closing the spider
             return
-        current = self.crawl.publish(self._stats("idle" if idle else "busy"))
-        if current != self.crawl.round_id:
-            logger.error("round %s of the shared crawl was reset by another worker (this one "
-                         "was taken for dead): stopping", self.crawl.round_id)  # fmt: skip
-            self.loop.stop()
-            deferred_from_coro(engine.close_spider_async(reason="shared_round_reset"))
+        except RedisError as exc:
+            self.health.failed("heartbeat", exc)
+            if self.health.silent_for() >= self.lost_after:
+                self._stop("frontier_lost", f"Redis unreachable for {self.lost_after:g} s")
+            return
+        self.health.ok()
+        if not current:
+            # The round's hash is gone: Redis restarted empty (or was flushed). The queue
+            # and the claims went with it; carrying on would end the round as `finished`.
+            self._stop("frontier_lost", "the shared crawl's state vanished from Redis")
+        elif current != self.crawl.round_id:
+            self._stop("shared_round_reset", "round reset by another worker (this one was "
+                       "taken for dead)")  # fmt: skip
         elif idle:
             _wake(engine)
 
+    def _stop(self, reason: str, why: str) -> None:
+        if self.stopping:
+            return
+        self.stopping = reason
+        logger.error("%s: stopping this worker (%s); re-run the crawl to recover", why, reason)
+        self.loop.stop()
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason=reason))
+
     def spider_idle(self) -> None:
+        if self.stopping:
+            return
+        try:
+            self._stay_while_others_work()
+        except RedisError as exc:
+            self.health.failed("idle check", exc)
+            raise DontCloseSpider from None  # the heartbeat decides whether Redis is lost
+
+    def _stay_while_others_work(self) -> None:
         if self.crawl.queue_length():
             raise DontCloseSpider
+        if not self.crawl.round_exists():
+            return  # vanished: the next heartbeat stops this worker as frontier_lost
         others = self.crawl.live_workers()
         others.pop(self.crawl.worker_id, None)
         if any(w.get("state") != "idle" for w in others.values()):
@@ -119,8 +152,12 @@ class SharedCrawlWorker:
     def spider_closed(self, reason: str) -> None:
         if self.loop is not None and self.loop.running:
             self.loop.stop()
-        if self.crawl.round_id:
+        if not self.crawl.round_id:
+            return
+        try:
             self.crawl.leave({**self._stats("finished"), "finish_reason": reason})
+        except RedisError as exc:
+            logger.warning("could not leave the shared crawl's round in Redis: %s", exc)
 
     def _stats(self, state: str) -> dict[str, str | int | float]:
         stats = self.stats.get_stats()

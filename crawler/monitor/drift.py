@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 import math
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -16,11 +17,11 @@ from scrapy.statscollectors import StatsCollector
 
 from crawler.dataset.runs import read_manifests
 from crawler.dataset.schema import ArticleRecord
-from pipelines.drops import Rejected, Unchanged
+from pipelines.drops import Rejected
 
 __all__ = [
     "METRICS", "DriftMonitor", "SiteTally", "Thresholds", "baseline", "compare", "drift_section",
-    "exit_code_of", "site_history",
+    "site_history",
 ]  # fmt: skip
 
 logger = logging.getLogger(__name__)
@@ -147,6 +148,10 @@ class DriftMonitor:
         self.fail_code = fail_code
         self.stats = stats
         self.tallies: dict[str, SiteTally] = defaultdict(SiteTally)
+        # Pages the dataset knew at the start (stored articles re-checked, rejects retried)
+        # are not new evidence: drift is measured over first fetches only (README).
+        self.seen_before: Callable[..., bool] = lambda *urls: False
+        self.rechecked: Counter[str] = Counter()
         self.report: dict[str, Any] | None = None
         self.reason = "finished"
 
@@ -161,21 +166,32 @@ class DriftMonitor:
         )  # fmt: skip
         monitor = cls(s["PARQUET_DIR"], s["RUN_ID"], thresholds, s.getint("DRIFT_EXIT_CODE"),
                       crawler.stats)  # fmt: skip
+        crawler.signals.connect(monitor.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(monitor.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(monitor.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(monitor.spider_closed, signal=signals.spider_closed)
         return monitor
 
+    def spider_opened(self, spider: Any) -> None:
+        policy = getattr(spider, "policy", None)
+        if policy is not None:
+            self.seen_before = policy.seen_before
+
     def item_scraped(self, item: Any, **_: Any) -> None:
-        if isinstance(item, ArticleRecord):
+        if isinstance(item, ArticleRecord) and self._first_fetch(item):
             self._article(item)
 
     def item_dropped(self, item: Any, exception: BaseException, **_: Any) -> None:
-        # An unchanged re-fetch is still a page the extractor handled: it counts.
-        if isinstance(exception, Unchanged) and isinstance(item, ArticleRecord):
-            self._article(item)
-        elif isinstance(exception, Rejected):
-            self.tallies[getattr(item, "site", "") or "?"].add_reject(exception.reason)
+        if not isinstance(exception, Rejected) or not self._first_fetch(item):
+            return  # an unchanged re-fetch is a stored article: seen before
+        self.tallies[getattr(item, "site", "") or "?"].add_reject(exception.reason)
+
+    def _first_fetch(self, item: Any) -> bool:
+        urls = (getattr(item, name, None) for name in ("url", "requested_url", "canonical_url"))
+        if self.seen_before(*urls):
+            self.rechecked[getattr(item, "site", "") or "?"] += 1
+            return False
+        return True
 
     def _article(self, item: ArticleRecord) -> None:
         kinds = {r.kind for r in item.removed}
@@ -191,11 +207,12 @@ class DriftMonitor:
             return self.report
         earlier = [m for m in self._history() if m.get("run_id") != self.run_id]
         sites, alerts = {}, []
-        for site, tally in sorted(self.tallies.items()):
-            current = tally.metrics()
+        for site in sorted(set(self.tallies) | set(self.rechecked)):
+            current = self.tallies[site].metrics()
             history = site_history(earlier, site, self.thresholds)
             base = baseline(history)
-            sites[site] = {"metrics": current, "baseline": base, "baseline_runs": len(history)}
+            sites[site] = {"metrics": current, "baseline": base, "baseline_runs": len(history),
+                           "rechecked": self.rechecked[site]}  # fmt: skip
             if self.reason == "finished":  # a shutdown or error stop is no redesign
                 alerts += compare(site, current, base, self.thresholds)
         for alert in alerts:
@@ -221,8 +238,3 @@ def drift_section(crawler: Crawler) -> dict[str, Any] | None:
     """The run manifest's `drift` entry (None when the monitor is off)."""
     monitor = crawler.get_extension(DriftMonitor)
     return monitor.finish() if monitor else None
-
-
-def exit_code_of(crawler: Crawler) -> int:
-    """The exit status the drift check asks for (0: no drift, or the check is off)."""
-    return int(crawler.stats.get_value("drift/exit_code", 0) or 0)

@@ -6,6 +6,7 @@ import json
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,9 @@ from scrapy.statscollectors import StatsCollector
 from crawler.dataset.schema import RejectReason
 from crawler.dataset.writer import atomic_write_bytes
 from crawler.monitor.drift import drift_section
+from crawler.monitor.exitcodes import run_exit_code
 from crawler.monitor.outcome import finish_reason
+from crawler.monitor.sources import sources_section
 
 __all__ = ["RunManifest"]
 
@@ -51,12 +54,15 @@ class RunManifest:
 
     def __init__(self, directory: Path, run_id: str, settings: dict[str, Any],
                  stats: StatsCollector,
-                 drift: Callable[[], dict[str, Any] | None] | None = None) -> None:  # fmt: skip
+                 drift: Callable[[], dict[str, Any] | None] | None = None,
+                 sources: Callable[[str], dict[str, Any] | None] | None = None,
+                 ) -> None:  # fmt: skip
         self.path = directory / f"{run_id}.json"
         self.run_id = run_id
         self.settings = settings
         self.stats = stats
         self.drift = drift
+        self.sources = sources
         self.started_at = datetime.now(UTC)
 
     @classmethod
@@ -67,7 +73,8 @@ class RunManifest:
         # Imported here: crawler.monitor.drift reads earlier manifests through this module.
 
         extension = cls(directory, settings["RUN_ID"], recorded, crawler.stats,
-                        drift=lambda: drift_section(crawler))  # fmt: skip
+                        drift=lambda: drift_section(crawler),
+                        sources=partial(sources_section, crawler))  # fmt: skip
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
@@ -83,6 +90,11 @@ class RunManifest:
         self.reserve.write_bytes(b"\0" * RESERVE_BYTES)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
+        # Sources and drift first: they set the alert stats the exit code is read from.
+        sources = self.sources(reason) if self.sources else None
+        drift = self.drift() if self.drift else None
+        stats = self.stats.get_stats()
+        self.stats.set_value("exit_code", run_exit_code({**stats, "finish_reason": reason}))
         stats = self.stats.get_stats()
         manifest = {
             "run_id": self.run_id,
@@ -90,11 +102,14 @@ class RunManifest:
             "finished_at": datetime.now(UTC).isoformat(),
             # A write that failed in the final flush, after the reason was decided, still fails.
             "finish_reason": finish_reason(stats, reason),
+            "exit_code": stats["exit_code"],
             "sites": sorted(getattr(spider, "profiles", {})),
             "settings": self.settings,
             "counts": _counts(stats),
             # Per-site quality indicators vs. earlier runs (monitor/drift.py); None when off.
-            "drift": self.drift() if self.drift else None,
+            "drift": drift,
+            # Every feed, sitemap and listing page: fetched or failed, what it listed.
+            "sources": sources,
             "stats": _jsonable(stats),
         }
         data = json.dumps(manifest, indent=2, ensure_ascii=False).encode("utf-8")
@@ -115,9 +130,12 @@ def _counts(stats: dict[str, Any]) -> dict[str, Any]:
         "requests": stats.get("downloader/request_count", 0),
         "responses": stats.get("downloader/response_count", 0),
         "article_requests": sum(
-            stats.get(f"incremental/{d}", 0) for d in ("new", "changed", "refresh")
+            stats.get(f"incremental/{d}", 0) for d in ("new", "changed", "refresh", "retry")
         ),
         "skipped_known": stats.get("incremental/skip", 0),
+        "retried_rejects": stats.get("incremental/retry", 0),
+        "rejects_not_due": stats.get("incremental/wait", 0),
+        "already_stored": stats.get("known/articles", 0),
         "not_modified": stats.get("incremental/not_modified", 0),
         "new_articles": stats.get("articles/new", 0),
         "revisions": stats.get("articles/revisions", 0),

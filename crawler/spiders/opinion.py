@@ -17,13 +17,15 @@ from twisted.python.failure import Failure
 
 from crawler import distributed
 from crawler.dataset.known import url_key
+from crawler.dataset.retries import parse_retry_rejects
 from crawler.dataset.runid import new_run_id
 from crawler.dataset.settled import settled_urls
 from crawler.discovery import Link, feed_links, sitemap_entries
 from crawler.failures import failure_reason, failure_status, response_reason
-from crawler.incremental import Decision, RecrawlPolicy, conditional_headers, parse_refresh
+from crawler.incremental import RecrawlPolicy, conditional_headers, parse_refresh
 from crawler.items import PageItem
 from crawler.links import LinkResolver
+from crawler.monitor.sources import report_source
 from crawler.pagination import MORE_INDEX, next_more_page
 from crawler.profile import SiteProfile, load_profiles, profile_for_url, select_profiles
 from crawler.sitemap_children import follow_child
@@ -75,7 +77,10 @@ class OpinionSpider(scrapy.Spider):
         refresh = parse_refresh(kwargs.pop("refresh", None))
         if not settings.getbool("INCREMENTAL"):
             refresh = timedelta.max  # re-check every stored article; unchanged text adds no row
-        policy = RecrawlPolicy(state.known, refresh, now=datetime.now(UTC))
+        retry_all = (
+            parse_retry_rejects(kwargs.pop("retry_rejects", None)) or refresh == timedelta.max
+        )
+        policy = RecrawlPolicy(state.known, refresh, datetime.now(UTC), state.rejects, retry_all)
         # Pages whose own section was wrong in an earlier run are not fetched again.
         settled = set()
         if settings.getbool("INCREMENTAL") and settings.get("PARQUET_DIR"):
@@ -155,7 +160,9 @@ class OpinionSpider(scrapy.Spider):
         profile = self.profiles[response.meta["site"]]
         dates = DatePolicy(profile.timezone)
         problems: list[str] = []
-        for link in feed_links(response.body, response.url, dates, problems=problems):
+        links = feed_links(response.body, response.url, dates, problems=problems)
+        self._source_read(response, "feed", [link.url for link in links])
+        for link in links:
             yield from self._follow_article(link, profile, "feed")
         report_problems(self.crawler.stats, response.url, problems)
 
@@ -166,7 +173,10 @@ class OpinionSpider(scrapy.Spider):
         max_age = self.settings.getfloat("SITEMAP_MAX_AGE_DAYS")
         dates = DatePolicy(profile.timezone)
         problems: list[str] = []
-        entries = sitemap_entries(response.body, response.url, max_size, dates, problems=problems)
+        entries = list(
+            sitemap_entries(response.body, response.url, max_size, dates, problems=problems)
+        )
+        self._source_read(response, "sitemap", [link.url for _, link in entries])
         for kind, link in entries:
             if kind == "url":
                 yield from self._follow_article(link, profile, "sitemap")
@@ -185,12 +195,14 @@ class OpinionSpider(scrapy.Spider):
     def parse_listing(self, response: Response) -> Iterator[scrapy.Request]:
         profile = self.profiles[response.meta["site"]]
         if not isinstance(response, TextResponse):
-            self.logger.warning("listing %s is not HTML, skipped", response.url)
+            self._source_read(response, "listing", [], error="not an HTML page")
             return
         # "More" pages are bare lists of teasers: the start page's areas are not in them.
         areas = () if MORE_INDEX in response.meta else profile.listing_areas
         articles = 0
-        for url in self.links.links(response, areas):
+        urls = list(self.links.links(response, areas))
+        self._source_read(response, "listing", urls)
+        for url in urls:
             if url in self.routed_listings:
                 continue
             if profile.is_article(url):
@@ -226,11 +238,11 @@ class OpinionSpider(scrapy.Spider):
             return
         stats.inc_value(f"discovery/{profile.name}/{via}")
         decision, stored = self.policy.decide(url, link.changed_at)
-        if decision is Decision.SKIP:
+        if not decision.fetches:
             # Not marked scheduled: a later source may still date a change for this URL.
             if (key := url_key(url)) not in self.skipped:
                 self.skipped.add(key)
-                stats.inc_value("incremental/skip")
+                stats.inc_value(f"incremental/{decision.value}")
             return
         if not self.scheduled.add(url):
             return  # another worker of the shared crawl scheduled it meanwhile
@@ -281,13 +293,20 @@ class OpinionSpider(scrapy.Spider):
 
     def source_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
-        self.crawler.stats.inc_value(f"sources/failed/{request.meta['site']}")
-        self.logger.warning(
-            "source %s failed: %s: %s",
-            request.url,
-            type(failure.value).__name__,
-            failure.getErrorMessage(),
+        kind = {self.parse_feed: "feed", self.parse_sitemap: "sitemap"}.get(
+            request.callback, "listing"
         )
+        answer = getattr(failure.value, "response", None)
+        error = (f"HTTP {answer.status}" if answer is not None
+                 else f"{type(failure.value).__name__}: {failure.getErrorMessage()}")  # fmt: skip
+        report_source(self.crawler, kind, request.meta["site"], request.url, error=error)
+
+    def _source_read(self, response: Response, kind: str, urls: list[str], **kw: Any) -> None:
+        profile = self.profiles[response.meta["site"]]
+        accepted = sum(profile.is_article(url) for url in urls)
+        url = response.meta.get("redirect_urls", [response.url])[0]
+        report_source(self.crawler, kind, profile.name, url, response=response,
+                      entries=len(urls), accepted=accepted, **kw)  # fmt: skip
 
 
 def _header(headers: Any, name: str) -> str | None:
