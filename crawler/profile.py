@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import difflib
+import importlib.resources
 import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -315,9 +316,17 @@ def _check_selectors(reader: _ProfileReader, label: str, selectors: tuple[str, .
 
 def load_profiles(directory: Path = BUNDLED_PROFILES) -> dict[str, SiteProfile]:
     """Every profile in a directory, by name."""
-    if not directory.is_dir():
+    if directory.is_dir():
+        files = sorted(directory.glob("*.toml"))
+    elif directory == BUNDLED_PROFILES:
+        # Deployed as a zipped egg (scrapyd), the package's files are no directory on disk:
+        # read the bundled profiles as package resources (zipfile.Path has what we use).
+        bundled = importlib.resources.files("crawler").joinpath("profiles")
+        found = (f for f in bundled.iterdir() if f.name.endswith(".toml"))
+        files = [cast(Path, f) for f in sorted(found, key=lambda f: f.name)]
+    else:
         raise ProfileError(directory, "<directory>", "profile directory does not exist")
-    profiles = [load_profile(p) for p in sorted(directory.glob("*.toml"))]
+    profiles = [load_profile(p) for p in files]
     return {p.name: p for p in profiles}
 
 

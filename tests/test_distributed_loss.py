@@ -59,7 +59,7 @@ def redis_port(tmp_path: Path) -> Iterator[int]:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site_dir = tmp_path_factory.mktemp("site")
-    generate(site_dir, pages=400, seed=5)
+    generate(site_dir, pages=300, seed=5)
     return site_dir
 
 

@@ -21,6 +21,8 @@ __all__ = ["SPIDER_ARGUMENTS", "ConfigError", "check_crawl", "exit_on_config_err
 # `-a NAME=VALUE` arguments the opinion spider understands; any other name is most likely a
 # typo (`-a sites=...` would otherwise crawl every site).
 SPIDER_ARGUMENTS = ("site", "refresh", "retry_rejects")
+# Passed by scrapyd to every job it runs.
+SCHEDULER_ARGUMENTS = ("_job",)
 
 
 class ConfigError(ValueError):
@@ -30,7 +32,7 @@ class ConfigError(ValueError):
 def check_crawl(settings: BaseSettings, arguments: Mapping[str, str]) -> None:
     """Raise ConfigError for whatever would stop the crawl at start."""
     for name in arguments:
-        if name not in SPIDER_ARGUMENTS:
+        if name not in SPIDER_ARGUMENTS + SCHEDULER_ARGUMENTS:
             raise ConfigError(f"-a {name}: unknown argument{_did_you_mean(name, SPIDER_ARGUMENTS)}"
                               f" (known: {', '.join(SPIDER_ARGUMENTS)})")  # fmt: skip
     try:
