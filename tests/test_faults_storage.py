@@ -20,6 +20,7 @@ import pytest
 from crawler.dataset import load, load_rejects
 from crawler.dataset.runs import read_manifests
 from crawler.demo import generate, serve
+from crawler.monitor.exitcodes import ExitCode
 from tests.crawling import DEMO_SITES, FAST_LOCAL, REPO, crawl_demo, read_truth, scrapy_env
 
 pytestmark = pytest.mark.e2e
@@ -103,7 +104,8 @@ def test_full_disk_stops_the_crawl_cleanly_and_the_manifest_says_so(tmp_path: Pa
         with serve(site_dir) as server:
             process = start_crawl(output, server.proxy_url, tmp_path / "full.log",
                                   "-s", "PARQUET_FLUSH_ROWS=3")  # fmt: skip
-            assert process.wait(timeout=240) == 1  # storage_failed: a failed run for cron
+            # storage_failed: a failed run for cron (README: Exit codes)
+            assert process.wait(timeout=240) == ExitCode.STORAGE_FAILED
         log = (tmp_path / "full.log").read_text(errors="replace")
         assert "cannot write the dataset" in log and "No space left on device" in log
         assert assert_every_visible_file_reads_whole(output / "articles") > 0
@@ -129,7 +131,7 @@ def test_output_directory_turning_unwritable_stops_the_crawl(tmp_path: Path):
         # Root ignores permission bits: replace the directory by a file instead.
         shutil.move(output / "articles", tmp_path / "articles-moved")
         (output / "articles").write_text("not a directory")
-        assert process.wait(timeout=120) == 1
+        assert process.wait(timeout=120) == ExitCode.STORAGE_FAILED
     log = (tmp_path / "ro.log").read_text(errors="replace")
     assert "cannot write the dataset" in log
     (manifest,) = read_manifests(output)
