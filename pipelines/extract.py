@@ -12,8 +12,8 @@ from crawler.dataset.schema import ArticleRecord, RejectReason
 from crawler.items import PageItem
 from crawler.profile import SiteProfile, load_profiles
 from pipelines.drops import rejected
-from pipelines.extract_pool import ExtractionPool
-from pipelines.extraction import ExtractRules, IdentityRules, Page, Rejection, extract
+from pipelines.extract_pool import ExtractionPool, extract_page
+from pipelines.extraction import ExtractRules, IdentityRules, Page, Rejection
 
 __all__ = ["ExtractPipeline", "rules_for"]
 
@@ -79,7 +79,7 @@ class ExtractPipeline:
     async def process_item(self, item: PageItem) -> ArticleRecord:
         page = self._page(item)
         rules = self.rules.get(item.site, self.default)
-        result = await self.pool.run(page, rules) if self.pool else extract(page, rules)
+        result = await self.pool.run(page, rules) if self.pool else extract_page(page, rules)
         if isinstance(result, Rejection):
             raise rejected(result.reason, result.detail)
         return replace(result, etag=item.etag, last_modified=item.last_modified)

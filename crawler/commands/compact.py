@@ -8,7 +8,6 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from crawler.commands import add_dataset_option, dataset_root
-from crawler.dataset.compaction import compact_site
 from crawler.dataset.locking import DatasetBusy
 from crawler.monitor.progress import Progress, terminal
 
@@ -33,6 +32,9 @@ class Command(ScrapyCommand):
                             help="keep only the latest revision of each article")  # fmt: skip
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        # Here, not at the top: Scrapy imports every command for `scrapy crawl` too.
+        from crawler.dataset.compaction import compact_site
+
         assert self.settings is not None
         root = dataset_root(opts, self.settings)
         sites = sorted(p.name.removeprefix("site=") for p in (root / "articles").glob("site=*"))

@@ -13,7 +13,6 @@ from scrapy.settings import SETTINGS_PRIORITIES
 
 from crawler.commands.preflight import exit_on_config_error
 from crawler.dataset.runid import new_run_id
-from crawler.dataset.summary import summarize
 from crawler.demo import generate, serve
 from crawler.demo.weight import WEIGHTS
 from crawler.monitor.exitcodes import ExitCode, run_exit_code
@@ -96,6 +95,8 @@ class Command(ScrapyCommand):
         if self.crawler_process.bootstrap_failed:
             self.exitcode = int(ExitCode.FAILED)
             return
+        from crawler.dataset.summary import summarize  # pyarrow.dataset: only at the end
+
         stats = crawler.stats.get_stats()
         self.exitcode = run_exit_code(stats)
         stored = stats.get("known/articles")

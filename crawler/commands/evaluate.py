@@ -7,8 +7,6 @@ import argparse
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from pipelines.extraction.evaluation.cli import EvaluateError, Options, add_options, evaluate
-
 __all__ = ["Command"]
 
 
@@ -26,12 +24,17 @@ class Command(ScrapyCommand):
         return "Score the extraction on pages/<id>.html.gz + truth.jsonl: P, R, F1, pages/s"
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
+        from pipelines.extraction.evaluation.cli import add_options
+
         super().add_options(parser)
         add_options(parser)
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
             raise UsageError("give one DATASET_DIR")
+        # Here, not at the top: Scrapy imports every command for `scrapy crawl` too.
+        from pipelines.extraction.evaluation.cli import EvaluateError, Options, evaluate
+
         try:
             self.exitcode = evaluate(Options.from_args(args[0], opts))
         except EvaluateError as exc:

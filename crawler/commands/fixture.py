@@ -22,7 +22,8 @@ from crawler.fixtures.capture import (
 )
 from crawler.fixtures.cases import FixtureError, case_id, case_rules, check_case, discover
 from crawler.profile import load_profiles
-from pipelines.extraction import Page, extract
+from pipelines import extraction
+from pipelines.extraction import Page
 
 __all__ = ["Command", "resolve_case", "text_diff"]
 
@@ -110,7 +111,9 @@ class Command(ScrapyCommand):
         assert self.settings is not None
         profile = load_profiles(Path(self.settings["SITE_PROFILES_DIR"])).get(opts.site)
         rules = profile_rules(profile)
-        result = extract(Page(page.url, page.body, page.content_type), case_rules({"rules": rules}))
+        result = extraction.extract(
+            Page(page.url, page.body, page.content_type), case_rules({"rules": rules})
+        )
         case, _ = baseline(page, rules, result)
         path = write_case(directory, page, case)
         print(describe(case, result))
@@ -163,7 +166,7 @@ def update(directory: Path) -> None:
     old = json.loads(expected.read_text(encoding="utf-8"))
     page = Captured(old["url"], (directory / "page.html").read_bytes(),
                     old.get("content_type", "text/html"))  # fmt: skip
-    result = extract(Page(page.url, page.body, page.content_type), case_rules(old))
+    result = extraction.extract(Page(page.url, page.body, page.content_type), case_rules(old))
     case, notes = baseline(page, old.get("rules", {}), result, keep=old)
     if "text" in old and "text" in case:
         print(text_diff(old["text"], case["text"]) or "text unchanged")

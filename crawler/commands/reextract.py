@@ -14,7 +14,6 @@ from scrapy.settings import BaseSettings
 from crawler.commands import add_dataset_option, dataset_root
 from crawler.dataset.locking import DatasetBusy
 from crawler.dataset.raw import RawArchive
-from crawler.dataset.reextract import reextract_site
 from crawler.dataset.reextract_changes import SiteChanges, format_changes
 from crawler.monitor.progress import Progress, terminal
 from crawler.profile import load_profiles
@@ -92,6 +91,10 @@ def _total(results: list[SiteChanges], dry_run: bool, root: Path) -> str:
 async def _all(
     root: Path, sites: list[str], replayer: Replayer, archive: RawArchive, dry_run: bool
 ) -> list[SiteChanges]:
+    # Here, not at the top: it imports pyarrow.dataset (and pandas), and Scrapy imports
+    # every command for `scrapy crawl` too.
+    from crawler.dataset.reextract import reextract_site
+
     results = []
     for site in sites:
         progress = Progress(f"reextract {site}", terminal(), PROGRESS_SECONDS, archive.count(site))

@@ -9,11 +9,9 @@ from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
-import pyarrow.dataset as ds
 import xxhash
 
 from crawler.dataset.identity import normalize_url
-from crawler.dataset.loader import open_dataset, with_defaults
 
 __all__ = ["KnownArticle", "KnownArticles", "url_key"]
 
@@ -94,6 +92,12 @@ class KnownArticles:
     def from_dataset(cls, root: Path | str, sites: Iterable[str]) -> KnownArticles:
         """Read only the needed columns of the given sites' partitions."""
         known = cls()
+        if not (Path(root) / "articles").is_dir():
+            return known  # a first run: no need for pyarrow.dataset, which imports pandas
+        import pyarrow.dataset as ds
+
+        from crawler.dataset.loader import open_dataset, with_defaults
+
         names = list(sites)
         dataset = open_dataset(root, "articles", names)
         table = with_defaults(

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from crawler.dataset.files import table_files
@@ -173,6 +172,8 @@ class RawArchive:
         path = stored.get(digest)
         if path is None:
             raise LookupError(f"archive has no stored body for {digest}")
+        import pyarrow.dataset as ds  # here: it imports pandas, which a crawl does not need
+
         table = ds.dataset(path, format="parquet").to_table(
             columns=["body"], filter=(ds.field("body_hash") == digest) & ~ds.field("revisit")
         )

@@ -5,10 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-import pyarrow.dataset as ds
-
 from crawler.dataset.known import url_key
-from crawler.dataset.loader import open_dataset
 from crawler.dataset.schema import RejectReason
 
 __all__ = ["SETTLED_REASONS", "settled_urls"]
@@ -19,6 +16,12 @@ SETTLED_REASONS = (RejectReason.WRONG_SECTION,)
 
 def settled_urls(root: Path | str, sites: Iterable[str]) -> set[int]:
     """url_keys of the sites' pages rejected for a settled reason in earlier runs."""
+    if not (Path(root) / "rejects").is_dir():
+        return set()  # a first run: no need for pyarrow.dataset, which imports pandas
+    import pyarrow.dataset as ds
+
+    from crawler.dataset.loader import open_dataset
+
     names = list(sites)
     dataset = open_dataset(root, "rejects", names)  # only these sites' files are checked
     condition = ds.field("site").isin(names) & ds.field("reason").isin(list(SETTLED_REASONS))

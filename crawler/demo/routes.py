@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import re
@@ -109,6 +110,12 @@ def load_routes(root: Path) -> dict[str, dict[str, Route]]:
         host: {path: Route.from_json(r) for path, r in table.items()}
         for host, table in data.items()
     }
+
+
+def read_body(root: Path, route: Route) -> bytes:
+    """The bytes a route sends; a `.gz` file (a page borrowed from an eval set) is inflated."""
+    body = (root / route.file).read_bytes()
+    return gzip.decompress(body) if route.file.endswith(".gz") else body
 
 
 def lookup(routes: dict[str, dict[str, Route]], url: str) -> Route | None:

@@ -9,7 +9,7 @@ from pathlib import Path
 from types import TracebackType
 from urllib.parse import urlsplit
 
-from crawler.demo.routes import Route, load_routes
+from crawler.demo.routes import Route, load_routes, read_body
 
 RequestRecord = tuple[str, str, str, int]  # method, host, path with query, status
 _NOT_FOUND = b"<html><body><h1>404 Not Found</h1></body></html>"
@@ -100,7 +100,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._validators(route)
             self.end_headers()
         else:
-            body = (self.server.root / route.file).read_bytes()
+            body = read_body(self.server.root, route)
             self._send(route.status, route.content_type, body, send_body, route)
 
     def _drain_body(self) -> None:

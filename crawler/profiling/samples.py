@@ -13,8 +13,9 @@ from crawler.dataset.schema import RejectReason
 from crawler.profile import SiteProfile
 from crawler.profiling.fetch import Fetcher
 from crawler.sections import in_sections, page_sections
+from pipelines import extraction
 from pipelines.extract import rules_for
-from pipelines.extraction import Page, Rejection, extract
+from pipelines.extraction import Page, Rejection
 from pipelines.extraction.page import compiled_patterns
 
 __all__ = ["SampleReport", "check_sample"]
@@ -48,7 +49,7 @@ def check_sample(url: str, profile: SiteProfile, fetcher: Fetcher) -> SampleRepo
         report.outcome, report.detail = RejectReason.WRONG_SECTION, ", ".join(report.sections[:3])
         return report
     page = Page(url, fetched.body, fetched.content_type, fetched.status, datetime.now(UTC))
-    result = extract(page, rules_for(profile, fetcher.max_bytes))
+    result = extraction.extract(page, rules_for(profile, fetcher.max_bytes))
     if isinstance(result, Rejection):
         report.outcome, report.detail = result.reason, result.detail
         return report

@@ -9,6 +9,8 @@ itself, again after every recycle.
 
 from __future__ import annotations
 
+import gc
+
 from .core import extract
 from .language import _identifier
 from .page import Page
@@ -56,3 +58,7 @@ def warm_up() -> None:
 
 
 warm_up()
+# Workers fork from the forkserver: frozen, its objects sit in a generation their garbage
+# collections never visit, so collecting does not write to (and copy) the shared pages.
+gc.collect()
+gc.freeze()

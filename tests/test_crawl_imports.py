@@ -1,0 +1,36 @@
+"""The crawl's own process stays light: extraction runs in the pool, pandas only reads data."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests.crawling import REPO
+
+# What `scrapy crawl opinion` imports before its first request: Scrapy imports every command
+# module of the project to list them, then the spider and the components in the settings.
+CRAWL_IMPORTS = """
+import sys
+from scrapy.cmdline import _get_commands_dict
+from scrapy.utils.misc import load_object
+from scrapy.utils.project import get_project_settings
+
+settings = get_project_settings()
+_get_commands_dict(settings, inproject=True)
+import crawler.spiders.opinion
+for name in [*settings.getdict("ITEM_PIPELINES"), *settings.getdict("EXTENSIONS"),
+             *settings.getdict("DOWNLOADER_MIDDLEWARES"), *settings.getdict("SPIDER_MIDDLEWARES")]:
+    if name.startswith(("crawler.", "pipelines.")):
+        load_object(name)
+print(" ".join(m for m in ("trafilatura", "htmldate", "justext", "pandas") if m in sys.modules))
+"""
+
+
+def test_a_first_crawl_imports_neither_extraction_nor_pandas() -> None:
+    # trafilatura and its helpers belong to the pool's workers (~35 MB in the crawl's process
+    # for nothing); pyarrow.dataset imports pandas (~50 MB) and is needed only to read an
+    # existing dataset. Import such modules where they are used, not at a module's top.
+    result = subprocess.run([sys.executable, "-c", CRAWL_IMPORTS], cwd=REPO, capture_output=True,
+                            text=True, timeout=120)  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "", f"the crawl's process imports {result.stdout.strip()}"
