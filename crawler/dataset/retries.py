@@ -14,10 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
-import pyarrow.dataset as ds
-
 from crawler.dataset.known import url_key
-from crawler.dataset.loader import open_dataset
 from crawler.dataset.schema import RejectReason
 
 __all__ = ["PERMANENT_REASONS", "KnownRejects", "RejectHistory", "RetrySchedule",
@@ -108,6 +105,12 @@ class KnownRejects:
                      schedule: RetrySchedule | None = None) -> KnownRejects:  # fmt: skip
         """Read the url, reason, status and date columns of the given sites' rejects."""
         rejects = cls(schedule)
+        if not (Path(root) / "rejects").is_dir():
+            return rejects  # a first run: no rejects to read
+        import pyarrow.dataset as ds  # here: it imports pandas, which a first crawl never needs
+
+        from crawler.dataset.loader import open_dataset
+
         dataset = open_dataset(root, "rejects")
         columns = ["url", "reason", "http_status", "fetched_at"]
         table = dataset.to_table(columns=columns, filter=ds.field("site").isin(list(sites)))
