@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -14,10 +15,13 @@ from crawler.dataset import compaction, load, load_rejects
 from crawler.dataset.compaction import compact_site
 from crawler.dataset.known import KnownArticles
 from crawler.dataset.raw import RawArchive
+from crawler.dataset.reextract import reextract_site
 from crawler.dataset.schema import ADDED_IN, ARTICLE_SCHEMA, SCHEMA_VERSION
 from crawler.dataset.summary import summarize
 from tests.conftest import make_record
 from tests.test_raw_archive import item, pipeline
+from tests.test_reextract import crawl, replayer
+from tests.test_reextract import page as reextract_page
 
 Write = Callable[..., Path]
 PARTITION = Path("articles/site=example/month=2026-11")
@@ -139,3 +143,17 @@ def test_raw_archive_readers_skip_foreign_files(tmp_path: Path):
     archive = RawArchive(tmp_path)
     assert len(archive.hashes(["example"])) == 1
     assert [page.url for page, _ in archive.pages("example")] == [item(1).url]
+
+
+def test_reextract_skips_foreign_files_and_moves_them_aside(tmp_path: Path):
+    crawl(tmp_path, [reextract_page(i) for i in range(3)], "run-1", replayer())
+    (month,) = (tmp_path / "articles/site=example").glob("month=*")
+    foreign = month / "from-another-tool.parquet"
+    pq.write_table(pa.table({"id": [1]}), foreign)
+    stale = tmp_path / "articles/.reextract-old-dead"
+    stale.mkdir()
+    changes = asyncio.run(reextract_site(tmp_path, "example", replayer()))
+    assert changes.articles_after == 3 and len(load(tmp_path)) == 3
+    assert not foreign.exists() and not stale.exists()
+    (moved,) = (tmp_path / "articles/.quarantine").rglob(foreign.name)
+    assert pq.read_table(moved).column_names == ["id"]

@@ -10,7 +10,8 @@ from typing import Any, Protocol
 
 import pyarrow.dataset as ds
 
-from crawler.dataset.compaction import exchange_paths
+from crawler.dataset.compaction import exchange_paths, quarantine, remove_stale_staging
+from crawler.dataset.files import table_files
 from crawler.dataset.loader import open_dataset, with_defaults
 from crawler.dataset.locking import exclusive_lock
 from crawler.dataset.raw import RawArchive
@@ -125,6 +126,7 @@ async def reextract_site(
     root = Path(root)
     run_id = new_run_id()
     with exclusive_lock(root):
+        remove_stale_staging(root)
         new_articles, new_rejects, keys = await _replay(
             RawArchive(root), site, replayer, tick or (lambda done, counts: None)
         )
@@ -139,6 +141,10 @@ async def reextract_site(
         changes.rejects_before, changes.rejects_after = len(old_rejects), len(rejects)
         changes.compare(keys, state_of(old_articles, old_rejects), state_of(articles, rejects))
         if not dry_run:
+            # The swap removes the old partition: files that are not ours are moved aside first.
+            for table, schema in (("articles", ARTICLE_SCHEMA), ("rejects", REJECT_SCHEMA)):
+                foreign = table_files(root / table, schema, [site], warn=False).skipped
+                quarantine(root, table, foreign, run_id)
             _swap(root, "articles", site, articles, ARTICLE_SCHEMA, run_id)
             _swap(root, "rejects", site, rejects, REJECT_SCHEMA, run_id)
     return changes
