@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from crawler.dataset.schema import ArticleRecord
-from pipelines.extraction import Page, extract
+from pipelines.extraction import ExtractRules, Page, Rejection, extract
 
 BODY = [
     "The harbour board wants to sell the old net sheds to a hotel group, and the town has "
@@ -159,3 +159,23 @@ def test_section_labels_leave_the_title() -> None:
         result = extract(page(paragraphs(BODY), title=title, headline="Keep the net sheds"))
         assert isinstance(result, ArticleRecord)
         assert result.title == "Keep the net sheds", title
+
+
+def test_a_body_our_cutting_removed_is_recovered_from_the_uncut_page() -> None:
+    # a profile selector that a redesign made match the article itself
+    rules = ExtractRules(strip_selectors=(".article__body",))
+    result = extract(page(paragraphs(BODY)), rules)
+    assert isinstance(result, ArticleRecord), result
+    assert BODY[0] in result.text and BODY[-1] in result.text
+
+
+def test_a_page_without_an_article_is_still_rejected_after_the_second_look() -> None:
+    result = extract(page("<p>Subscribe to continue reading.</p>"))
+    assert isinstance(result, Rejection) and result.reason == "no_article"
+
+
+def test_soft_hyphens_leave_the_words_they_split() -> None:
+    hyphenated = BODY[0].replace("harbour", "har\u00adbour").replace("corner", "cor\u00adner")
+    rec = record(paragraphs([hyphenated, *BODY[1:]]))
+    assert "\u00ad" not in rec.text
+    assert BODY[0] in rec.text

@@ -83,9 +83,11 @@ def appeal_box(
     """The largest container around `seed` that is an appeal box, or None when even the seed's
     own long text is mostly no appeal."""
     asking, long, loose = judge.appeal_words([seed])
-    widget = judge.has_widget([seed])
-    if long and asking < (_WIDGET_SHARE if widget else _SHARE) * long:
-        return None
+    widget: bool | None = None  # looked for only when the share needs it: the costly part
+    if long and asking < _SHARE * long:
+        widget = judge.has_widget([seed])
+        if not widget or asking < _WIDGET_SHARE * long:
+            return None
     if not long and loose > max_loose:
         return None
     box = seed
@@ -93,11 +95,15 @@ def appeal_box(
         if ancestor.tag in _NOT_BOX:
             break
         added = [child for child in ancestor if child is not box]
-        widget = widget or judge.has_widget(added)
         step_asking, step_long, step_loose = judge.appeal_words(added)
-        share = _WIDGET_SHARE if widget else _SHARE
-        if step_loose > max_loose or (step_long and step_asking < share * step_long):
+        if step_loose > max_loose:
             break  # the step adds body text: the box ends here
+        if step_long and step_asking < _SHARE * step_long:
+            if widget is None:
+                widget = judge.has_widget([box])
+            widget = widget or judge.has_widget(added)
+            if not widget or step_asking < _WIDGET_SHARE * step_long:
+                break
         asking, long = asking + step_asking, long + step_long
         box = ancestor
     return box if asking else None

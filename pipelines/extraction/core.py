@@ -17,6 +17,7 @@ from .dates import DatePolicy
 from .decode import decode, sniff
 from .edges import same_words, trim_bio, trim_edges
 from .evidence import check_against_article_body
+from .fallback import uncut_blocks
 from .gaps import fill_gaps
 from .hashing import content_hash
 from .hidden import strip_hidden
@@ -63,7 +64,11 @@ def _extract(page: Page, rules: ExtractRules) -> ArticleRecord | Rejection:
     draft = draft_blocks(page, rules)
     if isinstance(draft, Rejection):
         return draft
-    return finish(page, rules, draft)
+    result = finish(page, rules, draft)
+    if isinstance(result, Rejection) and result.reason == RejectReason.NO_ARTICLE:
+        second = finish(page, rules, Draft(draft.meta, uncut_blocks(page, draft.meta), []))
+        return second if isinstance(second, ArticleRecord) else result
+    return result
 
 
 def draft_blocks(page: Page, rules: ExtractRules) -> Draft | Rejection:

@@ -10,6 +10,7 @@ __all__ = ["fill_gaps"]
 
 _PARAGRAPH_WORDS = 8  # a matched neighbour must be a real paragraph, not a label
 _GAP_TAGS = frozenset(("h2", "h3", "h4", "h5", "h6", "ul", "ol"))
+_ANCHOR_TAGS = frozenset(("p", "blockquote"))  # extracted blocks a gap may sit between
 _MAX_GAP = 3  # skipped elements in a row; a longer run is a box, not a lost sub-heading
 _MAX_ITEM_WORDS = 80
 
@@ -47,7 +48,7 @@ def _scan(parent: HtmlElement, index: dict[str, int], inserts: dict[int, list[st
     for child in parent:
         if not isinstance(child.tag, str):
             continue
-        position = index.get(_text(child)) if child.tag == "p" else None
+        position = index.get(_text(child)) if child.tag in _ANCHOR_TAGS else None
         if position is not None:
             if last is not None and gap and position == last + 1 and len(gap) <= _MAX_GAP:
                 inserts.setdefault(last, []).extend(t for g in gap for t in _gap_blocks(g))

@@ -15,7 +15,7 @@ from crawler.dataset.schema import Removed
 from .nodetext import spaced_text
 from .textfilter import kind_of_text
 
-__all__ = ["PHRASE_KINDS", "TOKEN_KINDS", "forget_kinds", "kind_of", "names_appeal", "strip_markup"]
+__all__ = ["PHRASE_KINDS", "TOKEN_KINDS", "forget_kinds", "kind_of", "strip_markup"]
 
 # Whole tokens of class/id/role values (split on - _ space and camelCase) -> removed kind.
 # Each entry was measured on the development set; see evaluate.py --ablate.
@@ -123,22 +123,6 @@ def kind_of(attribute: str) -> str | None:
     # str(): an attribute value from lxml's XPath keeps its whole document alive
     _kinds[str(attribute)] = kind
     return kind
-
-
-# Parts of compound class names ("article__support-box", "donateWidget") that name an appeal
-# box; only a seed: the box goes when its text asks for money (appealbox.py).
-_APPEAL_PARTS = re.compile(r"donat|contribut|support|fundrais|member|appeal|pledge|patron", re.I)
-_appeal_names: dict[str, bool] = {}
-
-
-def names_appeal(attribute: str) -> bool:
-    """Whether a class/id value names an appeal by a part of a word, however compounded."""
-    found = _appeal_names.get(attribute)
-    if found is None:
-        if len(_appeal_names) >= _KINDS_CACHED:
-            _appeal_names.clear()
-        found = _appeal_names[str(attribute)] = bool(_APPEAL_PARTS.search(attribute))
-    return found
 
 
 def forget_kinds() -> None:

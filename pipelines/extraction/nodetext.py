@@ -16,9 +16,9 @@ def spaced_text(node: HtmlElement) -> str:
     return clean_text(" ".join(node.itertext()))
 
 
-def clean_text(text: str, soft_hyphens: bool = True) -> str:
-    """Whitespace collapsed and, unless told otherwise, soft hyphens (invisible hyphenation
-    hints) removed."""
-    if not soft_hyphens and _SOFT_HYPHEN in text:
+def clean_text(text: str) -> str:
+    """Whitespace collapsed and soft hyphens (invisible hyphenation hints: "Brenn\xadpunkt")
+    removed, so that words read and match whole."""
+    if _SOFT_HYPHEN in text:
         text = text.replace(_SOFT_HYPHEN, "")
     return " ".join(text.split())

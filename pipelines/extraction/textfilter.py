@@ -13,8 +13,8 @@ from .textrule import Screen
 from .textrules import GENERIC_RULES, TextRule
 
 __all__ = [
-    "GENERIC_RULES", "TextRule", "filter_blocks", "is_paywall_notice", "kind_of_block",
-    "kind_of_text",
+    "GENERIC_RULES", "TextRule", "filter_blocks", "has_box_stem", "is_paywall_notice",
+    "kind_of_block", "kind_of_text",
 ]  # fmt: skip
 
 
@@ -30,6 +30,7 @@ _QUOTED = re.compile(
 _SHORT = 20
 _TEASER_WORDS = 15
 _LABEL_WORDS = 6
+_BODY_WORDS = 25  # a kept piece this long after a label is body text that the label heads
 _COMMENT_WORDS = 80
 _COMMENT_HEADER = re.compile(r"\d+\s*\S+\s+(назад|ago)\b", re.IGNORECASE)
 _BOX_KINDS = frozenset(("appeal", "newsletter", "paywall"))
@@ -122,11 +123,21 @@ def _with_box_labels(
             continue
         if text.rstrip()[-1:] in ".!":
             continue
+        if _heads_body(pieces, at):
+            continue  # a sub-heading of the text that follows, even right after a box
         around = [pieces[i][2] for i in (at - 1, at + 1) if 0 <= i < len(pieces)]
         box = next((k for k in around if k in _BOX_KINDS), None)
         if box:
             marked[at] = (index, text, box)
     return marked
+
+
+def _heads_body(pieces: list[tuple[int, str, str | None]], at: int) -> bool:
+    """Whether the piece after `at` is a kept paragraph (so the label at `at` heads it)."""
+    if at + 1 >= len(pieces):
+        return False
+    _, text, kind = pieces[at + 1]
+    return kind is None and len(_WORD.findall(text)) >= _BODY_WORDS
 
 
 def _lead_in(piece: str, kind: str | None) -> str | None:
@@ -152,7 +163,7 @@ def _piece_kind(
 def kind_of_text(text: str, rules: Sequence[TextRule] = GENERIC_RULES) -> str | None:
     """Appeal, sign-up or paywall, when such phrases occur in a box known to be boilerplate."""
     lowered = text.lower()
-    if not any(stem in lowered for stem in _BOX_STEMS):
+    if not has_box_stem(lowered):
         return None
     hits: Counter[str] = Counter()
     for rule in rules:
@@ -160,6 +171,13 @@ def kind_of_text(text: str, rules: Sequence[TextRule] = GENERIC_RULES) -> str | 
             hits[rule.kind] += rule.count(lowered)
     best = hits.most_common(1)
     return best[0][0] if best and best[0][1] else None
+
+
+def has_box_stem(text: str) -> bool:
+    """Whether the text holds a word stem without which no appeal, sign-up or paywall phrase
+    matches: a cheap first look."""
+    lowered = text.lower()
+    return any(stem in lowered for stem in _BOX_STEMS)
 
 
 def kind_of_block(text: str) -> str | None:
@@ -193,14 +211,16 @@ def _generic_kind(block: str, rules: Sequence[TextRule]) -> str | None:
     total = sum(hits.values())
     if total and (words <= _SHORT or total * _WORDS_PER_HIT >= words):
         kind = min(hits, key=lambda kind: (-hits[kind], screen.kind_order[kind]))
-        return None if kind in _BOX_KINDS and _is_prose_about(block, words) else kind
+        return None if kind in _BOX_KINDS and _is_prose_about(block, words, total) else kind
     return None
 
 
-def _is_prose_about(block: str, words: int) -> bool:
-    """A sentence that speaks about subscriptions or appeals, not to the reader: long enough to
-    be prose, ending like a sentence, with no second person and no imperative opening."""
-    if words < _PROSE_WORDS or block.rstrip()[-1:] not in ".…":
+def _is_prose_about(block: str, words: int, hits: int) -> bool:
+    """A sentence that mentions subscriptions or appeals once, in passing, not to the reader:
+    long enough to be prose, ending like a sentence, with no first or second person and no
+    imperative opening. (A notice in the third person, "The Gazette is funded by readers who
+    chip in", piles up several phrases.)"""
+    if hits > 1 or words < _PROSE_WORDS or block.rstrip()[-1:] not in ".…":
         return False
     return not _ADDRESSED.search(block)
 

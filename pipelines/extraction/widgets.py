@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from lxml.html import HtmlElement
 
 from crawler.dataset.schema import Removed
 
 from .appealbox import AppealJudge, appeal_box
-from .markup import names_appeal
 from .nodetext import spaced_text
-from .textfilter import kind_of_block, kind_of_text
+from .textfilter import has_box_stem, kind_of_block, kind_of_text
 
 __all__ = ["strip_widgets"]
 
@@ -18,6 +19,12 @@ _LONG_PARAGRAPH = 30
 _ASIDE_WORDS = 150
 _CAPTION_WORDS = 30
 _CONTROLS = ("button", "select", "input")
+_SEED_CONTROLS = ("button", "label", "option")
+_LABEL_CHARS = 60
+_NOT_SEED_INPUTS = frozenset(("hidden", "search", "password", "checkbox"))
+# Parts of compound class/id names that name an appeal box ("article__support-box",
+# "donateWidget"); only a seed: the box goes when its text asks (appealbox.py).
+_APPEAL_PARTS = re.compile(r"donat|contribut|support|fundrais|member|appeal|pledge|patron", re.I)
 _WIDGET_KINDS = frozenset(("appeal", "newsletter"))
 _NOT_BOX = frozenset(("html", "body", "main", "article"))
 _CAPTION_BOXES = frozenset(("div", "td", "span"))
@@ -43,7 +50,11 @@ def strip_widgets(tree: HtmlElement) -> list[Removed]:
 def _appeal_boxes(tree: HtmlElement) -> list[tuple[HtmlElement, str]]:
     """Whole appeal boxes grown from their controls and from elements named as appeals."""
     judge = AppealJudge(kind_of_text, kind_of_block)
-    seeds = [*tree.iter(*_CONTROLS), *_named_appeals(tree)]
+    # cheap screens: a control labelled as an appeal or sign-up, an element named as an appeal
+    # whose text holds an appeal word; most pages have neither, and nothing else is judged
+    seeds = [c for c in tree.iter(*_SEED_CONTROLS) if _asks(c)]
+    seeds += [f for f in tree.iter("input", "select") if f.get("type") not in _NOT_SEED_INPUTS]
+    seeds += [n for n in _named_appeals(tree) if has_box_stem(n.text_content())]
     boxes: dict[HtmlElement, None] = {}
     for seed in seeds:
         box = appeal_box(seed, judge)
@@ -51,6 +62,12 @@ def _appeal_boxes(tree: HtmlElement) -> list[tuple[HtmlElement, str]]:
             boxes[box] = None
     outermost = [b for b in boxes if not any(a in boxes for a in b.iterancestors())]
     return [(box, _widget_kind(_text(box))) for box in outermost]
+
+
+def _asks(control: HtmlElement) -> bool:
+    """A control whose label asks for money or a sign-up ("Donate", "Monthly", "Remind me")."""
+    label = _text(control) or control.get("value") or ""
+    return 0 < len(label) < _LABEL_CHARS and kind_of_block(label) in _WIDGET_KINDS
 
 
 def _widget_kind(text: str) -> str:
@@ -61,7 +78,7 @@ def _widget_kind(text: str) -> str:
 def _named_appeals(tree: HtmlElement) -> list[HtmlElement]:
     """Elements whose class or id names an appeal by one of its parts ("article__support-box")."""
     values = tree.xpath(".//*/@class|.//*/@id")
-    return list(dict.fromkeys(v.getparent() for v in values if names_appeal(v)))
+    return list(dict.fromkeys(v.getparent() for v in values if _APPEAL_PARTS.search(v)))
 
 
 def _signups(tree: HtmlElement, words: _WordCounts) -> list[tuple[HtmlElement, str]]:
