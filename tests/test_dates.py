@@ -144,6 +144,15 @@ def test_impossible_dates_are_not_rolled_over(value):
     assert reading.value is None and reading.note == "impossible"
 
 
+def test_a_refused_date_is_noted_in_the_record():
+    page = Page(url="https://quay.test/opinion/ferry", fetched_at=NOW,
+                body=article(meta_date("31/02/2026 25:61")))  # fmt: skip
+    record = extract(page)
+    assert isinstance(record, ArticleRecord) and record.published_at is None
+    notes = [r.text for r in record.removed if r.kind == "date"]
+    assert notes == ["published_at: '31/02/2026 25:61' is impossible"]
+
+
 def test_an_impossible_page_date_is_not_replaced_by_a_guess():
     # htmldate read "31/02/2026 25:61" as 2026-02-01: a declared bad date stays null
     assert extracted_date(meta_date("31/02/2026 25:61")) is None

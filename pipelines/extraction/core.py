@@ -96,7 +96,8 @@ def draft_blocks(page: Page, rules: ExtractRules) -> Draft | Rejection:
     if blocks == main:  # the page's own text, not the articleBody that replaced it
         blocks = restore_standfirst(tree, fill_gaps(tree, blocks), meta.description)
     blocks, edges = trim_edges(blocks, meta)
-    return Draft(meta, blocks, [*removed, *edges])
+    notes = [Removed("date", note) for note in meta.date_notes]  # why a date is null
+    return Draft(meta, blocks, [*removed, *edges, *notes])
 
 
 def finish(

@@ -7,7 +7,7 @@ Order per field (first non-empty wins):
   authors      JSON-LD author > meta author > article:author (not a URL) > byline markup
   tags         JSON-LD keywords > article:tag > meta keywords
   section      the profile's label (in core) > JSON-LD articleSection > article:section
-  dates        JSON-LD > article:*_time and similar meta > <time datetime> > htmldate
+  dates        see pagedates.py (JSON-LD > meta > <time datetime> > header text > htmldate)
   language     <html lang> > og:locale > content-language meta > JSON-LD inLanguage
 """
 # ruff: noqa: RUF001 -- typographic dashes in title separators are meant
@@ -19,46 +19,19 @@ import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from functools import cache
+from datetime import datetime
 from typing import Any
 
-from htmldate import find_date
 from lxml.html import HtmlElement
 
 from .authors import clean_authors
-from .dates import FUTURE_SLACK, PLAUSIBLE_FROM, UTC_POLICY, DatePolicy
+from .dates import UTC_POLICY, DatePolicy
 from .jsonld import article_object, as_strings, names
-from .textmeta import text_byline, text_dates
+from .pagedates import page_dates
+from .textmeta import text_byline
 
 __all__ = ["Metadata", "read_metadata", "trim_section"]
 
-_PUBLISHED_META = (
-    "article:published_time",
-    "og:published_time",
-    "datepublished",
-    "pubdate",
-    "publishdate",
-    "date",
-    "dc.date",
-    "dc.date.issued",
-    "dcterms.created",
-    "parsely-pub-date",
-    "sailthru.date",
-    "publication_date",
-    "article.published",
-)
-_MODIFIED_META = (
-    "article:modified_time",
-    "og:updated_time",
-    "datemodified",
-    "dcterms.modified",
-    "last-modified",
-    "article.updated",
-)
-_MODIFIED_ITEMPROP = (
-    ".//*[@itemprop='dateModified']/@datetime|.//*[@itemprop='dateModified']/@content"
-)
 _BYLINE_XPATH = ".//*[@rel='author' or @itemprop='author' or @class]"
 _PREFIX_SEPARATORS = re.compile(r"\s+[|–—»-]\s+")
 _CLASS_TOKENS = re.compile(r"[^a-z0-9]+")
@@ -97,6 +70,7 @@ class Metadata:
     site_name: str | None = None
     free: bool | None = None  # JSON-LD isAccessibleForFree
     article_body: str | None = None
+    date_notes: list[str] = field(default_factory=list)  # declared dates the policy refused
 
 
 def read_metadata(tree: HtmlElement, dates: DatePolicy = UTC_POLICY) -> Metadata:
@@ -105,7 +79,7 @@ def read_metadata(tree: HtmlElement, dates: DatePolicy = UTC_POLICY) -> Metadata
     meta = _meta_index(tree)
     site = _first(_ld_names(ld.get("publisher")), meta["og:site_name"], meta["application-name"])
     language = _language(tree, ld, meta)
-    written = cache(lambda: text_dates(tree, language, dates))  # one walk for both dates
+    dated = page_dates(tree, ld, meta, language, dates)
     return Metadata(
         title=_title(tree, ld, meta, site),
         description=_first(
@@ -117,18 +91,9 @@ def read_metadata(tree: HtmlElement, dates: DatePolicy = UTC_POLICY) -> Metadata
         authors=_authors(tree, ld, meta, site),
         tags=_tags(ld, meta),
         section=_first(as_strings(ld.get("articleSection")), meta["article:section"]),
-        published_at=_date(
-            ld.get("datePublished"),
-            meta,
-            _PUBLISHED_META,
-            tree,
-            language,
-            dates,
-            lambda: written()[0],
-        ),
-        modified_at=_date(ld.get("dateModified"), meta, _MODIFIED_META, None, language, dates)
-        or _marked_date(tree, _MODIFIED_ITEMPROP, language, dates)
-        or _written_modified(ld, meta, lambda: written()[1]),
+        published_at=dated.published,
+        modified_at=dated.modified,
+        date_notes=dated.notes,
         language=language,
         canonical=[*(tree.xpath(".//link[@rel='canonical']/@href")), *meta["og:url"]],
         site_name=site,
@@ -299,69 +264,6 @@ def _tags(ld: dict[str, Any], meta: dict[str, list[str]]) -> list[str]:
         if tags:
             return tags
     return []
-
-
-def _date(
-    ld_value: Any,
-    meta: dict[str, list[str]],
-    keys: tuple[str, ...],
-    tree: HtmlElement | None,
-    language: str | None,
-    dates: DatePolicy,
-    written: Callable[[], datetime | None] = lambda: None,
-) -> datetime | None:
-    """The first good date of JSON-LD and meta; with a tree, then <time>, text, htmldate."""
-    candidates = [*as_strings(ld_value), *(v for k in keys for v in meta[k])]
-    if tree is not None:
-        candidates.extend(tree.xpath(".//time/@datetime")[:3])
-    languages = [language] if language else None
-    refused = False
-    for value in candidates:
-        reading = dates.read(value, languages=languages)
-        if reading.value:
-            return reading.value
-        refused = refused or reading.note is not None
-    if tree is None:
-        return None
-    in_text = written()
-    if in_text or refused:
-        # htmldate would read the refused date again and roll it over (Feb 31 -> Feb 1)
-        return in_text
-    return _htmldate(tree, dates)
-
-
-def _written_modified(
-    ld: dict[str, Any], meta: dict[str, list[str]], written: Callable[[], datetime | None]
-) -> datetime | None:
-    """The header's "updated" date, on pages that date themselves only in their text."""
-    if ld.get("datePublished") or any(meta[k] for k in _PUBLISHED_META):
-        return None  # a page with machine-readable dates gave its modification date there
-    return written()
-
-
-def _htmldate(tree: HtmlElement, dates: DatePolicy) -> datetime | None:
-    """htmldate's guess (a day, no time), inside the policy's window."""
-    latest = (dates.now or datetime.now(UTC)) + FUTURE_SLACK
-    try:
-        found = find_date(
-            tree, original_date=True, extensive_search=False,
-            min_date=PLAUSIBLE_FROM.replace(tzinfo=None), max_date=latest.replace(tzinfo=None),
-        )  # fmt: skip
-    except Exception:  # a heuristic's failure must not cost the article
-        return None
-    return dates.read(found, free_text=False).value if found else None
-
-
-def _marked_date(
-    tree: HtmlElement, xpath: str, language: str | None, dates: DatePolicy
-) -> datetime | None:
-    """A date in microdata markup: <time itemprop="dateModified" datetime="...">."""
-    languages = [language] if language else None
-    for value in tree.xpath(xpath)[:3]:
-        reading = dates.read(value, languages=languages)
-        if reading.value:
-            return reading.value
-    return None
 
 
 def _language(tree: HtmlElement, ld: dict[str, Any], meta: dict[str, list[str]]) -> str | None:

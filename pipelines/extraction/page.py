@@ -25,10 +25,11 @@ __all__ = [
 # The vocabulary of `Removed.kind`: what a stripped block was. "profile" marks a site rule's
 # selector or pattern; "byline" a headline, byline or date line repeated at the body's edges;
 # "placeholder" a template's dummy text (lorem ipsum) left on a live page; "hidden" text the
-# page hides from readers (`hidden`, `display:none`); "bio" a closing line introducing the author.
+# page hides from readers (`hidden`, `display:none`); "bio" a closing line introducing the author;
+# "date" no block but a declared date the date policy refused (why the field is null).
 REMOVED_KINDS = (
     "appeal", "newsletter", "paywall", "disclaimer", "credit", "related", "share", "comments",
-    "cookie", "navigation", "ad", "profile", "byline", "placeholder", "hidden", "bio",
+    "cookie", "navigation", "ad", "profile", "byline", "placeholder", "hidden", "bio", "date",
 )  # fmt: skip
 
 
