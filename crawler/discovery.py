@@ -84,18 +84,26 @@ class Link:
     changed_at: datetime | None = None
 
 
-def parse_source_date(text: str | None, dates: DatePolicy = UTC_POLICY) -> datetime | None:
+def parse_source_date(
+    text: str | None, dates: DatePolicy = UTC_POLICY, problems: list[str] | None = None
+) -> datetime | None:
     """A feed or sitemap date (W3C/ISO 8601 or RFC 822) in UTC under the site's date policy.
 
-    None when unreadable, impossible or implausible: an entry loses its date, never its link.
+    None when unreadable, impossible or implausible: an entry loses its date, never its link;
+    the refusal is noted as a problem, `date_<why>` (`date_implausible` ...).
     """
-    return dates.read(text, free_text=False).value
+    reading = dates.read(text, free_text=False)
+    if reading.note:
+        _note(problems, "date_" + reading.note.split()[0])
+    return reading.value
 
 
 _FEED_DATES = ("updated", "modified", "published", "pubdate", "date")
 
 
-def _feed_entry(element: etree._Element, base_url: str, dates: DatePolicy) -> Link | None:
+def _feed_entry(
+    element: etree._Element, base_url: str, dates: DatePolicy, problems: list[str] | None
+) -> Link | None:
     url = None
     written: dict[str, str | None] = {}
     for child in element:
@@ -110,7 +118,7 @@ def _feed_entry(element: etree._Element, base_url: str, dates: DatePolicy) -> Li
     if url is None:
         return None
     # Prefer a modification date over a publication date when the feed gives both good ones.
-    readings = (parse_source_date(written[n], dates) for n in _FEED_DATES if n in written)
+    readings = (parse_source_date(written[n], dates, problems) for n in _FEED_DATES if n in written)
     return Link(url, next((d for d in readings if d is not None), None))
 
 
@@ -128,7 +136,7 @@ def feed_links(
 
     What goes wrong is appended to `problems` by name: `not_xml`, `not_a_feed` (an HTML
     page, say), `too_deep`, `bad_entry` (an item without an http(s) link, once per item),
-    `too_many_entries`, `no_entries`.
+    `too_many_entries`, `no_entries`, `date_<why>` (a date the date policy refused).
     """
     root = parse_xml(data, base_url, problems)
     if root is None:
@@ -140,7 +148,7 @@ def feed_links(
     links: dict[str, Link] = {}
     for element in root.iter():
         if _local(element.tag) in ("item", "entry"):
-            link = _feed_entry(element, base_url, dates)
+            link = _feed_entry(element, base_url, dates, problems)
             if link is None:
                 _note(problems, "bad_entry")
             elif len(links) >= MAX_ENTRIES:
@@ -176,7 +184,8 @@ def sitemap_entries(
     """(`sitemap` | `url`, link) pairs of a sitemap index or urlset, gzip accepted.
 
     Problems, by name: `bad_gzip` (too large or corrupt), `not_xml`, `not_a_sitemap`,
-    `too_deep`, `bad_entry` (a `<loc>` that is no http(s) URL), `too_many_entries`.
+    `too_deep`, `bad_entry` (a `<loc>` that is no http(s) URL), `too_many_entries`,
+    `date_<why>` (a `<lastmod>` the date policy refused).
     """
     if data[:2] == b"\x1f\x8b":
         unpacked = gunzip_bounded(data, max_size or 50 * 1024 * 1024)
@@ -205,4 +214,4 @@ def sitemap_entries(
         if count > MAX_ENTRIES:
             _note(problems, "too_many_entries")
             return
-        yield kind, Link(url, parse_source_date(fields.get("lastmod"), dates))
+        yield kind, Link(url, parse_source_date(fields.get("lastmod"), dates, problems))

@@ -272,16 +272,21 @@ FEED = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Quay Post</ti
 
 def test_a_sitemap_keeps_every_entry_whatever_its_lastmod():
     dates = DatePolicy("Europe/Moscow", NOW)
-    entries = [link for _, link in sitemap_entries(SITEMAP, "http://quay.test/s.xml", 0, dates)]
+    problems: list[str] = []
+    found = sitemap_entries(SITEMAP, "http://quay.test/s.xml", 0, dates, problems=problems)
+    entries = [link for _, link in found]
     got = {link.url.rsplit("/", 1)[-1]: link.changed_at for link in entries}
     assert list(got) == ["a", "b", "c", "d", "e"]
     assert got["a"] is None and got["b"] is None and got["c"] is None and got["d"] is None
     assert got["e"] == datetime(2026, 3, 19, 21, tzinfo=UTC), "a day of the site's zone"
+    assert problems == ["date_implausible", "date_implausible", "date_impossible"]
 
 
 def test_a_feed_keeps_every_item_whatever_its_date():
-    links = feed_links(FEED, "http://quay.test/rss", DatePolicy(now=NOW))
+    problems: list[str] = []
+    links = feed_links(FEED, "http://quay.test/rss", DatePolicy(now=NOW), problems=problems)
     assert [link.url[-1] for link in links] == ["x", "y", "z"]
+    assert problems == ["date_implausible", "date_relative"]
     assert [link.changed_at for link in links] == [
         None, None, datetime(2026, 3, 20, 5, 56, tzinfo=UTC),
     ]  # fmt: skip
