@@ -72,6 +72,10 @@ def test_the_window_is_computed_on_a_leap_day():
     # the window's end was now.replace(year=now.year + 1): ValueError on Feb 29
     assert parse_date("2028-02-28T10:00:00Z", now=LEAP_DAY) == datetime(2028, 2, 28, 10, tzinfo=UTC)
     assert parse_date("29.02.2028", now=LEAP_DAY) == datetime(2028, 2, 29, tzinfo=UTC)
+    # a page fetched on a leap day is extracted, not rejected as extraction_failed
+    assert extracted_date(meta_date("2028-02-29T08:00:00Z"), fetched_at=LEAP_DAY) == datetime(
+        2028, 2, 29, 8, tzinfo=UTC
+    )
 
 
 def test_dates_outside_the_window_are_null_with_a_note():
