@@ -25,7 +25,8 @@ class DedupePipeline:
 
     A declared canonical URL other than the fetched one is kept only when it cannot take
     another page's place: if that URL was stored (this run or before) with different text,
-    or is itself scheduled in this run, the record falls back to its fetched URL's identity.
+    or is itself scheduled in this run (and did not redirect here), the record falls back
+    to its fetched URL's identity.
     An identity already stored in this run is a `duplicate` reject. A re-fetched article
     whose content hash equals the stored one is dropped as `Unchanged`; a different hash
     becomes the next revision. Only 8-byte digests are kept per URL.
@@ -36,11 +37,13 @@ class DedupePipeline:
         stats: StatsCollector | None = None,
         crawler: Crawler | None = None,
         scheduled: Any = None,
+        redirected: set[int] | None = None,
     ):
         self.stats = stats
         self.crawler = crawler
         self.known = KnownArticles()
         self.scheduled = scheduled  # the spider's article claims: URLs fetched this run
+        self.redirected = redirected if redirected is not None else set()  # their url_keys
         self.seen: dict[int, int] = {}  # identity key -> content hash digest
 
     @classmethod
@@ -52,6 +55,7 @@ class DedupePipeline:
         spider = self.crawler.spider if self.crawler else None
         self.known = getattr(getattr(spider, "policy", None), "known", self.known)
         self.scheduled = getattr(spider, "scheduled", self.scheduled)
+        self.redirected = getattr(spider, "redirected", self.redirected)
 
     def process_item(self, item: ArticleRecord) -> ArticleRecord:
         item = self._settle_identity(item)
@@ -87,8 +91,12 @@ class DedupePipeline:
             conflict = seen != _digest(item.content_hash)
         elif stored is not None:
             conflict = stored.content_hash != item.content_hash
-        else:
-            conflict = self.scheduled is not None and item.canonical_url in self.scheduled
+        else:  # the declared page is fetched this run, unless it redirected to this one
+            conflict = (
+                self.scheduled is not None
+                and item.canonical_url in self.scheduled
+                and url_key(item.canonical_url) not in self.redirected
+            )
         if not conflict:
             return item
         self._count("identity/canonical_ignored")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.dataset.known import KnownArticle, KnownArticles
+from crawler.dataset.known import KnownArticle, KnownArticles, url_key
 from crawler.distributed.local import LocalClaims
 from pipelines.dedupe import DedupePipeline
 from pipelines.drops import Rejected, Unchanged
@@ -90,6 +90,14 @@ def test_a_page_claiming_an_article_scheduled_this_run_does_not_take_it() -> Non
     real = dedupe.process_item(make_record(1))
     assert impostor.canonical_url == make_record(2).url
     assert real.canonical_url == make_record(1).url
+
+
+def test_a_page_may_name_the_url_that_redirected_to_it_as_its_canonical() -> None:
+    scheduled = LocalClaims()
+    scheduled.add(make_record(1).url)  # requested, and redirected to page 5
+    dedupe = DedupePipeline(scheduled=scheduled, redirected={url_key(make_record(1).url)})
+    moved = dedupe.process_item(alias(of=1, i=5, text_of=5))  # type: ignore[arg-type]
+    assert moved.canonical_url == make_record(1).url
 
 
 def test_a_true_alias_of_a_stored_article_is_a_duplicate() -> None:

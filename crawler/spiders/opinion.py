@@ -109,6 +109,8 @@ class OpinionSpider(scrapy.Spider):
         self.scheduled = state.claims("articles")
         self.sources = state.claims("sources")
         self.skipped: set[int] = set()
+        # Article URLs that redirected: the page behind them may name them as its canonical.
+        self.redirected: set[int] = set()
         self.allowed_domains = sorted({d for p in profiles for d in p.domains})
         self.listing_pages = {p.name: state.claims(f"listings:{p.name}") for p in profiles}
         # Pagination may link every listing page from every other: routing each link again
@@ -254,6 +256,7 @@ class OpinionSpider(scrapy.Spider):
             self.crawler.stats.inc_value("incremental/not_modified")
             return
         headers = response.headers
+        self.redirected.update(url_key(u) for u in response.meta.get("redirect_urls", ()))
         yield PageItem(
             url=response.url,
             site=self._site_of(response),
