@@ -21,6 +21,7 @@ import pytest
 
 from crawler.dataset import load, load_rejects
 from crawler.dataset.identity import normalize_url
+from crawler.monitor.exitcodes import ExitCode
 from tests.crawling import FAST_LOCAL, run_scrapy
 from tests.faultserver import FaultServer, Reply, article_html
 
@@ -265,7 +266,10 @@ def test_crawl_delay_is_honoured(night: Night) -> None:
 
 
 def test_exit_code_and_manifest_counts_are_truthful(night: Night) -> None:
-    assert night.returncode == 0, night.stderr[-3000:]
+    # Two sources are broken (the HTML "feed", and down.test's listing that robots.txt
+    # forbids): the run stored everything it could and says so with an alert.
+    assert night.returncode == ExitCode.ALERT, night.stderr[-3000:]
+    assert night.manifest()["stats"]["sources/alerts"] == 2
     counts = night.manifest()["counts"]
     articles, rejects = load(night.output), load_rejects(night.output)
     rejects = rejects[rejects["run_id"] == night.manifest()["run_id"]]
@@ -281,7 +285,7 @@ def test_the_night_is_bounded_in_time(night: Night) -> None:
 
 
 def test_the_next_night_stores_nothing_twice(night: Night) -> None:
-    assert night.second is not None and night.second.returncode == 0, night.second.stderr[-3000:]
+    assert night.second is not None and night.second.returncode == ExitCode.ALERT
     counts = night.manifest(1)["counts"]
     assert counts["new_articles"] == counts["revisions"] == counts["articles"] == 0
     assert counts["rejects_by_reason"] == night.manifest(0)["counts"]["rejects_by_reason"]
