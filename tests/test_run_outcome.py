@@ -173,3 +173,13 @@ def test_rechecked_pages_are_no_drift_evidence_but_first_fetches_are(tmp_path: P
     for i in range(100, 130):  # new pages, all rejected: that is drift
         fresh.item_dropped(make_record(i), rejected("no_article", "login wall"))
     assert fresh.finish()["exit_code"] == 3
+
+
+def test_report_is_written_despite_a_damaged_manifest(write_articles, tmp_path: Path) -> None:
+    from crawler.monitor.report import write_report
+
+    root = write_articles([make_record(i) for i in range(5)])
+    _write(root, "20260101T000000Z-aaaaaa.json", _good("20260101T000000Z-aaaaaa"))
+    _write(root, "20260102T000000Z-bbbbbb.json", "")
+    path = write_report(root, root / "report.html")
+    assert path.stat().st_size > 0

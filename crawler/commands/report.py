@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from scrapy.commands import ScrapyCommand
 
 from crawler.commands import add_dataset_option, dataset_root
+from crawler.monitor.exitcodes import ExitCode
 
 __all__ = ["Command"]
 
@@ -33,8 +35,8 @@ class Command(ScrapyCommand):
         assert self.settings is not None
         root = dataset_root(opts, self.settings)
         if not (root / "articles").is_dir() and not (root / "runs").is_dir():
-            print(f"no dataset under {root}")
-            self.exitcode = 1
+            print(f"scrapy report: error: no dataset under {root}", file=sys.stderr)
+            self.exitcode = int(ExitCode.USAGE)
             return
         # Imported here: Scrapy imports every command module on each start, and matplotlib
         # added 0.6 s of CPU to every `scrapy crawl` before it fetched anything.
