@@ -114,6 +114,8 @@ class ProgressLog:
 
     def spider_opened(self, spider: Any = None) -> None:
         logger.info(start_line(spider, self.stats, self.dataset))
+        # Elapsed and rates count from here: start-up (imports, reading the dataset) is no crawl.
+        self.progress.started = self.progress.last_at = self.progress.clock()
         self.task = create_looping_call(self.tick)
         # The first line comes early: a person watching should see the crawl move at once.
         self.first = call_later(min(FIRST_LINE_AFTER, self.progress.interval), self._start_loop)
