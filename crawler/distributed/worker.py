@@ -18,14 +18,16 @@ from scrapy.utils.defer import deferred_from_coro
 
 from crawler.dataset.schema import RejectReason
 from crawler.distributed.config import redis_url
-from crawler.distributed.outage import HEALTH, FrontierHealth, RedisError
 
 if TYPE_CHECKING:  # Redis is imported only when the crawl is shared
+    from crawler.distributed.outage import FrontierHealth
     from crawler.distributed.round import SharedCrawl
 
 __all__ = ["SharedCrawlWorker"]
 
 logger = logging.getLogger(__name__)
+
+VANISHED = "the shared crawl's state vanished from Redis (restarted empty?)"
 
 
 class SharedCrawlWorker:
@@ -39,8 +41,9 @@ class SharedCrawlWorker:
     """
 
     def __init__(self, crawler: Crawler, crawl: SharedCrawl, interval: float, grace: float,
-                 dataset: str | None, lost_after: float = 5.0,
-                 health: FrontierHealth | None = None) -> None:  # fmt: skip
+                 dataset: str | None, lost_after: float = 5.0) -> None:  # fmt: skip
+        from crawler.distributed.outage import HEALTH, RedisError
+
         self.crawler = crawler
         self.stats = crawler.stats
         self.crawl = crawl
@@ -52,7 +55,8 @@ class SharedCrawlWorker:
         self.started = time.monotonic()
         self.loop: Any = None
         self.lost_after = lost_after
-        self.health = health or HEALTH
+        self.health: FrontierHealth = HEALTH
+        self.redis_errors: tuple[type[Exception], ...] = (RedisError,)
         self.stopping = ""
 
     @classmethod
@@ -103,7 +107,7 @@ class SharedCrawlWorker:
             current = self.crawl.publish(self._stats("idle" if idle else "busy"))
         except RuntimeError:  # the engine is closing the spider
             return
-        except RedisError as exc:
+        except self.redis_errors as exc:
             self.health.failed("heartbeat", exc)
             if self.health.silent_for() >= self.lost_after:
                 self._stop("frontier_lost", f"Redis unreachable for {self.lost_after:g} s")
@@ -112,7 +116,7 @@ class SharedCrawlWorker:
         if not current:
             # The round's hash is gone: Redis restarted empty (or was flushed). The queue
             # and the claims went with it; carrying on would end the round as `finished`.
-            self._stop("frontier_lost", "the shared crawl's state vanished from Redis")
+            self._stop("frontier_lost", VANISHED)
         elif current != self.crawl.round_id:
             self._stop("shared_round_reset", "round reset by another worker (this one was "
                        "taken for dead)")  # fmt: skip
@@ -132,7 +136,7 @@ class SharedCrawlWorker:
             return
         try:
             self._stay_while_others_work()
-        except RedisError as exc:
+        except self.redis_errors as exc:
             self.health.failed("idle check", exc)
             raise DontCloseSpider from None  # the heartbeat decides whether Redis is lost
 
@@ -140,7 +144,11 @@ class SharedCrawlWorker:
         if self.crawl.queue_length():
             raise DontCloseSpider
         if not self.crawl.round_exists():
-            return  # vanished: the next heartbeat stops this worker as frontier_lost
+            # Redis restarted empty: an empty queue here means nothing, not "all done".
+            self.stopping = "frontier_lost"
+            logger.error("%s: stopping this worker (frontier_lost); re-run the crawl to recover",
+                         VANISHED)  # fmt: skip
+            raise CloseSpider("frontier_lost")
         others = self.crawl.live_workers()
         others.pop(self.crawl.worker_id, None)
         if any(w.get("state") != "idle" for w in others.values()):
@@ -156,7 +164,7 @@ class SharedCrawlWorker:
             return
         try:
             self.crawl.leave({**self._stats("finished"), "finish_reason": reason})
-        except RedisError as exc:
+        except self.redis_errors as exc:
             logger.warning("could not leave the shared crawl's round in Redis: %s", exc)
 
     def _stats(self, state: str) -> dict[str, str | int | float]:
