@@ -85,6 +85,8 @@ class SiteProfile:
     description: str = ""
     download_delay: float | None = None
     concurrency: int | None = None
+    memory_enabled: bool = True  # [memory] enabled: the site memory strips repeated blocks
+    memory_body: tuple[str, ...] = ()  # [memory] body: repeated blocks that are article text
     source: str = field(default="", compare=False)
 
     def on_domain(self, url: str) -> bool:
@@ -119,7 +121,7 @@ class SiteProfile:
 _KNOWN_KEYS: dict[str, set[str]] = {
     "": {"name", "enabled", "description", "domains", "language", "section", "timezone",
          "start_urls", "feeds", "sitemaps", "articles", "listings", "strip", "politeness",
-         "pagination", "sitemap_index", "sections"},
+         "pagination", "sitemap_index", "sections", "memory"},
     "articles": {"allow", "deny"},
     "listings": {"allow", "restrict_css", "max_pages"},
     "pagination": {"template", "first", "step", "max_pages"},
@@ -127,6 +129,7 @@ _KNOWN_KEYS: dict[str, set[str]] = {
     "sections": {"want", "selector"},
     "strip": {"selectors", "patterns"},
     "politeness": {"download_delay", "concurrency"},
+    "memory": {"enabled", "body"},
 }  # fmt: skip
 
 
@@ -269,6 +272,8 @@ class _ProfileReader:
             strip_patterns=self.text_regexes("patterns", "strip"),
             download_delay=self.get("download_delay", float, None, "politeness"),
             concurrency=self.positive("concurrency", int, "politeness"),
+            memory_enabled=self.get("enabled", bool, True, "memory"),
+            memory_body=self.strings("body", "memory"),
             source=str(self.path),
         )
         self.check_coherent(profile)

@@ -130,6 +130,15 @@ DRIFT_EXIT_CODE = 3  # `scrapy crawl` exit status when drift is found; 0: warn o
 PROGRESS_INTERVAL = 5.0
 LOGSTATS_INTERVAL = 0.0
 ITEM_PIPELINES["pipelines.raw_archive.RawArchivePipeline"] = 50
+# Site memory (README: Site memory): blocks repeated across a site's articles are stripped
+# wherever they sit; learned per site in PARQUET_DIR/memory/<site>.json.
+SITE_MEMORY_ENABLED = True
+SITE_MEMORY_MIN_WORDS = 8  # shorter blocks (sub-headings, sign-offs) are never judged
+SITE_MEMORY_MIN_CHARS = 40
+SITE_MEMORY_MIN_ARTICLES = 3  # distinct articles that must carry a block
+SITE_MEMORY_MIN_SHARE = 0.05  # of the site's articles since the block first appeared
+SITE_MEMORY_MIN_KEPT_WORDS = 20  # a page the memory would leave shorter keeps everything
+ITEM_PIPELINES["pipelines.memory.SiteMemoryPipeline"] = 150
 EXTENSIONS["crawler.monitor.drift.DriftMonitor"] = 550
 EXTENSIONS["crawler.monitor.sources.SourceMonitor"] = 560
 # Permanently failing pages (404/410, not HTML, no article ...) are fetched again after

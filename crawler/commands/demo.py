@@ -27,7 +27,7 @@ class Command(ScrapyCommand):
     default_settings = {"LOG_LEVEL": "INFO"}
 
     def syntax(self) -> str:
-        return "[-o DIR] [--pages N] [--seed S] [--weight light|real] [--site-dir DIR]"
+        return "[-o DIR] [--pages N] [--seed S] [--weight W] [--site-dir DIR] [--site-texts]"
 
     def short_desc(self) -> str:
         return "Crawl the bundled demo site (served on 127.0.0.1) into a Parquet dataset"
@@ -54,6 +54,12 @@ class Command(ScrapyCommand):
             choices=WEIGHTS,
             default="light",
             help="page weight: light (~10 KB, default) or real (100-250 KB, like real sites)",
+        )
+        parser.add_argument(
+            "--site-texts",
+            action="store_true",
+            help="give each publisher house appeals, sign-ups, disclaimers and bios that no "
+            "rule knows (learned by the site memory)",
         )
         parser.add_argument(
             "--site-dir",
@@ -83,7 +89,13 @@ class Command(ScrapyCommand):
         assert self.settings is not None and self.crawler_process is not None
         with tempfile.TemporaryDirectory(prefix="opinion-demo-") as tmp:
             site_dir = Path(opts.site_dir or tmp)
-            generate(site_dir, pages=opts.pages, seed=opts.seed, weight=opts.weight)
+            generate(
+                site_dir,
+                pages=opts.pages,
+                seed=opts.seed,
+                weight=opts.weight,
+                site_texts=opts.site_texts,
+            )
             print(f"demo site: {opts.pages} article URLs generated in {site_dir}")
             with serve(site_dir) as server:
                 # The demo hosts live under the reserved .test TLD: only our proxy reaches them.

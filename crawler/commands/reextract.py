@@ -13,11 +13,13 @@ from scrapy.settings import BaseSettings
 
 from crawler.commands import add_dataset_option, dataset_root
 from crawler.dataset.locking import DatasetBusy
+from crawler.dataset.memory import MemoryStore
 from crawler.dataset.raw import RawArchive
 from crawler.dataset.reextract_changes import SiteChanges, format_changes
 from crawler.monitor.progress import Progress, terminal
 from crawler.profile import load_profiles
 from pipelines.extract import rules_for
+from pipelines.memory import judges_for, thresholds_from
 from pipelines.replay import Replayer
 from pipelines.section import SectionPipeline
 from pipelines.validate import ValidatePipeline
@@ -27,14 +29,19 @@ __all__ = ["Command", "replayer_from_settings"]
 PROGRESS_SECONDS = 2.0
 
 
-def replayer_from_settings(settings: BaseSettings) -> Replayer:
-    """Extraction and validation exactly as a crawl with these settings would run them."""
+def replayer_from_settings(settings: BaseSettings, root: Path | None = None) -> Replayer:
+    """Extraction, site memory and validation exactly as a crawl with these settings would
+    run them (the memory stored under `root`, PARQUET_DIR by default)."""
     max_bytes = settings.getint("EXTRACT_MAX_BYTES")
     profiles = load_profiles(Path(settings["SITE_PROFILES_DIR"]))
     rules = {name: rules_for(p, max_bytes) for name, p in profiles.items()}
     languages = frozenset(settings.getlist("VALIDATE_LANGUAGES"))
     validate = ValidatePipeline(settings.getint("VALIDATE_MIN_WORDS"), languages)
-    return Replayer(rules, rules_for(None, max_bytes), validate, SectionPipeline(profiles))
+    memory = {}
+    if settings.getbool("SITE_MEMORY_ENABLED", True):
+        store = MemoryStore(root or settings["PARQUET_DIR"], thresholds_from(settings))
+        memory = judges_for(store, profiles, store.sites())
+    return Replayer(rules, rules_for(None, max_bytes), validate, SectionPipeline(profiles), memory)
 
 
 class Command(ScrapyCommand):
@@ -67,7 +74,7 @@ class Command(ScrapyCommand):
             print(f"no raw archive under {root}/raw: crawl with -s RAW_ARCHIVE=True first")
             self.exitcode = 1
             return
-        replayer = replayer_from_settings(self.settings)
+        replayer = replayer_from_settings(self.settings, root)
         try:
             results = asyncio.run(_all(root, sites, replayer, archive, opts.dry_run))
         except DatasetBusy as exc:

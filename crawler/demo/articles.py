@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from crawler.demo import words_en, words_ru
 from crawler.demo.boilerplate import make_extras
 from crawler.demo.model import Article, Block, PageMeta
+from crawler.demo.site_texts import house_texts, place_house_texts
 from crawler.demo.text import (
     compose_body,
     full_name,
@@ -91,8 +92,10 @@ def plan_page(pub: Publisher, n: int, seed: int, revision: int = 0) -> PageMeta:
     )
 
 
-def build_article(pub: Publisher, meta: PageMeta, seed: int, older: Sequence[PageMeta]) -> Article:
-    """Write the body and choose the boilerplate of a content page."""
+def build_article(
+    pub: Publisher, meta: PageMeta, seed: int, older: Sequence[PageMeta], site_texts: bool = False
+) -> Article:
+    """Write the body and choose the boilerplate of a content page (and its house texts)."""
     rng = page_rng(seed, pub.short, meta.n, "body")
     writer = writer_for(rng, meta.cast)
     size = rng.random()
@@ -115,8 +118,16 @@ def build_article(pub: Publisher, meta: PageMeta, seed: int, older: Sequence[Pag
         related,
         paywalled,
     )
+    inserts: dict[int, tuple[str, ...]] = {}
+    if site_texts:
+        house = house_texts(seed, pub.short, meta.lang, pub.brand_for(meta.lang))
+        house_rng = page_rng(seed, pub.short, meta.n, "house")
+        blocks, inserts = place_house_texts(
+            house_rng, house, blocks, meta.authors[0], meta.kind == "opinion"
+        )
+        extras.house = tuple(t for texts in inserts.values() for t in texts)
     paragraphs = [i for i, b in enumerate(blocks[:-1]) if b.kind == "p" and i >= 1]
-    article = Article(meta, blocks, extras, paywalled, full_words)
+    article = Article(meta, blocks, extras, paywalled, full_words, inserts=inserts)
     if paragraphs:
         article.mid_after = extras_rng.choice(paragraphs)
         article.teaser_after = extras_rng.choice(paragraphs)

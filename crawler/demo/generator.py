@@ -41,10 +41,13 @@ def generate(
     seed: int = 1,
     revisions: dict[str, int] | None = None,
     weight: str = "light",
+    site_texts: bool = False,
 ) -> DemoSite:
     """Write the site for `pages` article URLs into `root`; same inputs give the same bytes.
 
     `weight="real"` wraps article pages in real-page weight (`crawler/demo/weight.py`).
+    `site_texts` gives each publisher house appeals, sign-ups, disclaimers and bios in
+    wording no rule knows, between body paragraphs (crawler/demo/site_texts.py).
     """
     if pages < 0:
         raise ValueError("pages must be >= 0")
@@ -64,7 +67,7 @@ def generate(
                 routes.add(pub.host, pub.broken_file(meta))
             else:
                 older = plans[pub.short][max(0, n - RELATED_WINDOW) : n]
-                article = build_article(pub, meta, seed, older)
+                article = build_article(pub, meta, seed, older, site_texts)
                 page = pub.article_file(article)
                 if weight == "real":
                     near = plans[pub.short][max(0, n - RELATED_WINDOW) : n + RELATED_WINDOW]

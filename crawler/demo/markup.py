@@ -86,6 +86,7 @@ def interleave(
     pending = list(teasers)
     for index, block in enumerate(article.blocks):
         out.append(render(block))
+        out.extend(render(Block("p", (text,))) for text in article.inserts.get(index, ()))
         if index == article.mid_after and mid:
             out.append(mid)
         if index == article.teaser_after and pending:

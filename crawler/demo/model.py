@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 CONTENT_KINDS = ("opinion", "news", "sports")
@@ -109,6 +109,7 @@ class Extras:
     related: tuple[PageMeta, ...] = ()
     comments_heading: str | None = None
     comments: tuple[Comment, ...] = ()
+    house: tuple[str, ...] = ()  # the publisher's own texts no rule knows (site_texts.py)
 
     def texts(self) -> list[str]:
         """Every boilerplate text of the page, in a stable order, without duplicates."""
@@ -127,6 +128,7 @@ class Extras:
         items.extend(f"{label} {meta.headline}" for label, meta in self.teasers)
         items.extend(m.headline for m in self.related)
         items.extend(c.text for c in self.comments)
+        items.extend(self.house)
         return list(dict.fromkeys(items))
 
 
@@ -142,6 +144,7 @@ class Article:
     mid_after: int | None = None
     teaser_after: int | None = None
     jsonld_teaser: str = ""
+    inserts: dict[int, tuple[str, ...]] = field(default_factory=dict)  # house texts after block i
 
     def body(self) -> str:
         """The truth body: blocks and list items separated by blank lines."""

@@ -89,6 +89,7 @@ def truth_record(pub: Publisher, meta: PageMeta, article: Article | None) -> dic
         "tags": [],
         "paywalled": False,
         "boilerplate": [],
+        "house_texts": [],
         "encoding": None if meta.kind == "not_html" else pub.encoding,
         "word_count": 0,
     }
@@ -107,6 +108,7 @@ def truth_record(pub: Publisher, meta: PageMeta, article: Article | None) -> dic
         tags=list(meta.tags),
         paywalled=article.paywalled,
         boilerplate=article.extras.texts(),
+        house_texts=list(article.extras.house),
         word_count=len(body.split()),
     )
     return record

@@ -217,12 +217,16 @@ class DriftMonitor:
                 alerts += compare(site, current, base, self.thresholds)
         for alert in alerts:
             logger.warning("quality drift: %s", alert["message"])
+        # New repeated blocks (pipelines/memory.py) are stripped already: reported, not failed.
+        new = (self.stats.get_value("memory/new_boilerplate") if self.stats else None) or {}
+        for site, texts in sorted(new.items()):
+            logger.warning("new repeated block on %s (stripped): %s", site, "; ".join(texts))
         code = self.fail_code if alerts else 0
         if self.stats is not None:
             self.stats.set_value("drift/alerts", len(alerts))
             self.stats.set_value("drift/exit_code", code)
         self.report = {"thresholds": asdict(self.thresholds), "sites": sites,
-                       "alerts": alerts, "exit_code": code}  # fmt: skip
+                       "alerts": alerts, "exit_code": code, "new_boilerplate": new}  # fmt: skip
         return self.report
 
     def _history(self) -> list[dict[str, Any]]:

@@ -37,6 +37,7 @@ class ReportData:
     drift: pd.DataFrame  # run, site and one column per drift metric
     alerts: list[dict[str, Any]] = field(default_factory=list)
     runs: int = 0
+    new_boilerplate: dict[str, list[str]] = field(default_factory=dict)  # site memory, latest run
 
 
 def _removed_per_article(table: pa.Table) -> pd.DataFrame:
@@ -92,13 +93,11 @@ def collect(root: Path | str, last_runs: int = 20) -> ReportData:
     rejects = load_rejects(root)
     reasons = rejects.groupby(["site", "reason"]).size().unstack(fill_value=0)
     manifests = read_manifests(root)[-last_runs:]
-    alerts: list[dict[str, Any]] = next(
-        ((m.get("drift") or {}).get("alerts", []) for m in reversed(manifests) if m.get("drift")),
-        [],
-    )
+    drift: dict[str, Any] = next((m["drift"] for m in reversed(manifests) if m.get("drift")), {})
     return ReportData(str(root), articles[["site", "day", "word_count"]],
                       _removed_per_article(latest), reasons, _drift_history(root, manifests),
-                      alerts, len(manifests))  # fmt: skip
+                      drift.get("alerts", []), len(manifests),
+                      drift.get("new_boilerplate") or {})  # fmt: skip
 
 
 def _site_colors(data: ReportData) -> dict[str, str]:
@@ -148,10 +147,23 @@ def _summary_table(data: ReportData) -> str:
 
 
 def _alerts(data: ReportData) -> str:
+    return _drift_alerts(data) + _new_boilerplate(data)
+
+
+def _drift_alerts(data: ReportData) -> str:
     if not data.alerts:
         return "<p class='ok'>No quality drift in the latest run.</p>"
     items = "".join(f"<li>{html.escape(a['message'])}</li>" for a in data.alerts)
     return f"<p class='warn'>Quality drift in the latest run:</p><ul>{items}</ul>"
+
+
+def _new_boilerplate(data: ReportData) -> str:
+    """Blocks the site memory learned in the latest run (`scrapy memory SITE` shows them)."""
+    found = sorted(data.new_boilerplate.items())
+    items = "".join(f"<li>{html.escape(s)}: {html.escape(t)}</li>" for s, ts in found for t in ts)
+    if not items:
+        return ""
+    return f"<p class='warn'>New repeated blocks in the latest run (stripped):</p><ul>{items}</ul>"
 
 
 STYLE = """
