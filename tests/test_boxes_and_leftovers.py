@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from lxml.html import fromstring
 
 from crawler.dataset.schema import ArticleRecord
 from pipelines.extraction import ExtractRules, Page, Rejection, extract
+from pipelines.extraction.gaps import fill_gaps
+from pipelines.extraction.textfilter import filter_blocks
 
 BODY = [
     "The harbour board wants to sell the old net sheds to a hotel group, and the town has "
@@ -179,3 +182,59 @@ def test_soft_hyphens_leave_the_words_they_split() -> None:
     rec = record(paragraphs([hyphenated, *BODY[1:]]))
     assert "\u00ad" not in rec.text
     assert BODY[0] in rec.text
+
+
+def test_a_list_after_an_inline_appeal_or_a_quote_is_put_back() -> None:
+    items = ["Lease the sheds to the cooperative.", "Build the hotel on the ferry site."]
+    appeal = "Readers like you keep this column free. Join them."
+    for between, taken in (
+        (f"<table><tr><td>{appeal}</td></tr></table>", [appeal]),
+        ("<blockquote>Who pays for the quay?</blockquote>", ["Who pays for the quay?"]),
+        ("<figure><img src='quay.jpg'></figure>", []),
+    ):
+        listed = "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
+        tree = fromstring(
+            f"<html><body><div>{paragraphs(BODY[:2])}{between}{listed}{paragraphs(BODY[2:])}"
+            "</div></body></html>"
+        )
+        found = [*BODY[:2], *taken, *BODY[2:]]  # what the main-text finder kept
+        assert fill_gaps(tree, found) == [*BODY[:2], *taken, *items, *BODY[2:]], between
+
+
+def test_a_sub_heading_after_inline_appeal_lines_heads_the_next_paragraph() -> None:
+    blocks = [
+        BODY[0],
+        "You made it to the end",
+        "Readers like you keep this column free. Join them.",
+        "Who pays",
+        "The cooperative has paid the rent on time for thirty years, the board's minutes show.",
+    ]
+    kept, removed = filter_blocks(blocks, ())
+    assert "Who pays" in kept
+    assert [r.kind for r in removed] == ["appeal", "appeal"]
+
+
+def test_a_comment_quoting_a_subscription_offer_is_a_comment_not_a_paywall() -> None:
+    comment = (
+        "Polina Shubina, 2 h ago\nSeeing the offer to subscribe, 16% of readers close the page."
+    )
+    _, removed = filter_blocks([BODY[0], comment], ())
+    assert removed and {r.kind for r in removed} == {"comments"}
+
+
+def test_a_third_person_paywall_notice_still_goes() -> None:
+    notice = "This story is available only to subscribers of the Quay Courier."
+    _, removed = filter_blocks([BODY[0], notice], ())
+    assert [r.kind for r in removed] == ["paywall"]
+
+
+def test_a_short_standfirst_marked_as_one_is_restored() -> None:
+    html = (
+        "<html lang='en'><head><title>Keep the net sheds</title>"
+        "<meta name='description' content='Boats need the quay.'></head><body>"
+        "<article><h1>Keep the net sheds</h1><p class='article__standfirst'>Boats need the "
+        f"quay.</p><div class='article__body'>{paragraphs(BODY)}</div></article></body></html>"
+    )
+    result = extract(Page(url="https://quay.test/opinion/net-sheds", body=html.encode()))
+    assert isinstance(result, ArticleRecord)
+    assert result.text.split("\n\n")[0] == "Boats need the quay."

@@ -12,6 +12,8 @@ _PARAGRAPH_WORDS = 8  # a matched neighbour must be a real paragraph, not a labe
 _GAP_TAGS = frozenset(("h2", "h3", "h4", "h5", "h6", "ul", "ol"))
 _ANCHOR_TAGS = frozenset(("p", "blockquote"))  # extracted blocks a gap may sit between
 _MAX_GAP = 3  # skipped elements in a row; a longer run is a box, not a lost sub-heading
+# Elements stepped over between two extracted paragraphs when the finder took all their text.
+_BOX_TAGS = frozenset(("div", "table", "aside", "section", "figure", "form", "blockquote"))
 _MAX_ITEM_WORDS = 80
 
 
@@ -31,7 +33,7 @@ def fill_gaps(tree: HtmlElement, blocks: Sequence[str]) -> list[str]:
         if parent is None or parent in seen or _text(node) not in index:
             continue
         seen.add(parent)
-        _scan(parent, index, inserts)
+        _scan(parent, blocks, index, inserts)
     if not inserts:
         return list(blocks)
     filled: list[str] = []
@@ -41,22 +43,43 @@ def fill_gaps(tree: HtmlElement, blocks: Sequence[str]) -> list[str]:
     return filled
 
 
-def _scan(parent: HtmlElement, index: dict[str, int], inserts: dict[int, list[str]]) -> None:
-    """Record the gap elements between consecutive extracted paragraphs of one parent."""
+def _scan(
+    parent: HtmlElement, blocks: Sequence[str], index: dict[str, int], inserts: dict[int, list[str]]
+) -> None:
+    """Record the gap elements between consecutive extracted paragraphs of one parent.
+
+    A box between them (an appeal table, a figure) is stepped over when every block the
+    finder took from between the two paragraphs is its text: the gap after such a box is
+    put back just before the next paragraph.
+    """
     last: int | None = None
     gap: list[HtmlElement] = []
+    boxes: list[str] = []
     for child in parent:
         if not isinstance(child.tag, str):
             continue
         position = index.get(_text(child)) if child.tag in _ANCHOR_TAGS else None
         if position is not None:
-            if last is not None and gap and position == last + 1 and len(gap) <= _MAX_GAP:
-                inserts.setdefault(last, []).extend(t for g in gap for t in _gap_blocks(g))
-            last, gap = position, []
+            between = blocks[last + 1 : position] if last is not None else ()
+            if gap and len(gap) <= _MAX_GAP and _only_boxes_between(between, boxes, last, position):
+                inserts.setdefault(position - 1, []).extend(t for g in gap for t in _gap_blocks(g))
+            last, gap, boxes = position, [], []
         elif child.tag in _GAP_TAGS and _text(child):
             gap.append(child)
+        elif child.tag in _BOX_TAGS and last is not None:
+            boxes.append(_text(child))
         else:
-            last, gap = None, []
+            last, gap, boxes = None, [], []
+
+
+def _only_boxes_between(
+    between: Sequence[str], boxes: list[str], last: int | None, position: int
+) -> bool:
+    """Whether the blocks between two paragraphs all come from the stepped-over boxes."""
+    if last is None or position <= last:
+        return False
+    text = " ".join(boxes)
+    return all(" ".join(b.split()) in text for b in between)
 
 
 def _gap_blocks(node: HtmlElement) -> list[str]:

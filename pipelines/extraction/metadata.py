@@ -32,7 +32,13 @@ from .textmeta import text_byline
 
 __all__ = ["Metadata", "read_metadata", "trim_section"]
 
-_BYLINE_XPATH = ".//*[@rel='author' or @itemprop='author' or @class]"
+# Attributes first, then their elements: a predicate on every element costs far more. The
+# class test is a pre-screen (any case of "author"/"byline"); _is_byline decides.
+_BYLINE_XPATH = (
+    ".//@rel[.='author']/..|.//@itemprop[.='author']/.."
+    "|.//@class[contains(., 'uthor') or contains(., 'UTHOR') or contains(., 'yline')"
+    " or contains(., 'YLINE')]/.."
+)
 _PREFIX_SEPARATORS = re.compile(r"\s+[|–—»-]\s+")
 _CLASS_TOKENS = re.compile(r"[^a-z0-9]+")
 _NOT_BYLINE = frozenset(("bio", "avatar", "image", "img", "photo", "description", "about", "box"))

@@ -30,7 +30,7 @@ _QUOTED = re.compile(
 _SHORT = 20
 _TEASER_WORDS = 15
 _LABEL_WORDS = 6
-_BODY_WORDS = 25  # a kept piece this long after a label is body text that the label heads
+_BODY_WORDS = 10  # a kept piece this long after a label is body text that the label heads
 _COMMENT_WORDS = 80
 _COMMENT_HEADER = re.compile(r"\d+\s*\S+\s+(назад|ago)\b", re.IGNORECASE)
 _BOX_KINDS = frozenset(("appeal", "newsletter", "paywall"))
@@ -70,14 +70,17 @@ _BOX_STEMS = (
 )
 _WORDS_PER_HIT = 25
 # A notice, appeal or sign-up call addresses the reader ("you", "your", "please", an opening
-# imperative); a body sentence about paywalls or newsletters talks about them in the third person.
-_PROSE_WORDS = 12
+# imperative) or points at the page ("this article"); a body sentence about paywalls or
+# newsletters talks about them in the third person.
+_PROSE_WORDS = 8
 _ADDRESSED = re.compile(
     r"\b(you|your|yours|you'?re|you'?ve|please|we|us|our|вы|вас|вам|ваш\w*|мы|нас|наш\w*"
     r"|sie|ihr\w*|wir|uns\w*|vous|votre|vos|nous|notre|nos)\b"
+    r"|\b(this|the rest of (this|the)) (article|story|content|piece|post|column|page)\b"
+    r"|(этот|этого) материал|(эта|этой|эту) стать"
     r"|^(subscribe|sign|log|register|join|get|support|donate|give|become|help|try|start|read"
     r"|unlock|continue|create|enter|click|tap|upgrade|claim|save|see|don'?t|never|stay"
-    r"|подпис\w*|поддерж\w*|помоги\w*|оформ\w*)\b"
+    r"|подпишитесь|подпишись|поддержите|поддержи|помогите|помоги|оформите|оформи)\b",
 )
 _PAYWALL_RULES = tuple(r for r in GENERIC_RULES if r.kind == "paywall")
 
@@ -121,7 +124,7 @@ def _with_box_labels(
     for at, (index, text, kind) in enumerate(pieces):
         if kind is not None or len(_WORD.findall(text)) > _LABEL_WORDS:
             continue
-        if text.rstrip()[-1:] in ".!":
+        if text.rstrip()[-1:] in ".!?":  # a sentence (or a pull quote), not a box's label
             continue
         if _heads_body(pieces, at):
             continue  # a sub-heading of the text that follows, even right after a box
@@ -211,7 +214,7 @@ def _generic_kind(block: str, rules: Sequence[TextRule]) -> str | None:
     total = sum(hits.values())
     if total and (words <= _SHORT or total * _WORDS_PER_HIT >= words):
         kind = min(hits, key=lambda kind: (-hits[kind], screen.kind_order[kind]))
-        return None if kind in _BOX_KINDS and _is_prose_about(block, words, total) else kind
+        return None if kind in _BOX_KINDS and _is_prose_about(block, words, hits[kind]) else kind
     return None
 
 
@@ -220,7 +223,7 @@ def _is_prose_about(block: str, words: int, hits: int) -> bool:
     long enough to be prose, ending like a sentence, with no first or second person and no
     imperative opening. (A notice in the third person, "The Gazette is funded by readers who
     chip in", piles up several phrases.)"""
-    if hits > 1 or words < _PROSE_WORDS or block.rstrip()[-1:] not in ".…":
+    if hits > 1 or words < _PROSE_WORDS or block.rstrip()[-1:] not in ".…?":
         return False
     return not _ADDRESSED.search(block)
 
