@@ -68,6 +68,8 @@ DEMOTED: dict[str, Callable[[logging.LogRecord], bool]] = {
     "pipelines.raw_archive": _info,
     "pipelines.rejects": _info,
     "crawler.monitor.manifest": _info,
+    # scrapy-redis calls APIs Scrapy deprecates ("Resuming crawl" via Spider.log()).
+    "py.warnings": lambda r: "/scrapy_redis/" in r.getMessage(),
 }
 
 
