@@ -105,9 +105,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=300)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--memory", choices=("both", "on", "off"), default="both")
     opts = parser.parse_args()
+    modes = {"both": (False, True), "on": (True,), "off": (False,)}[opts.memory]
     with tempfile.TemporaryDirectory(prefix="memory-bench-") as tmp:
-        for memory in (False, True):
+        for memory in modes:
             for step, result in measure(opts.pages, opts.seed, memory, Path(tmp)):
                 label = "on " if memory else "off"
                 print(
