@@ -23,8 +23,9 @@ from tests.test_distributed import _free_port, _wait_for, opinion_urls, start_wo
 pytestmark = pytest.mark.e2e
 
 SITES = "demo-courier,demo-gazette"
-# Slow workers (one request per site every 50 ms): both still hold work when Redis goes.
-SLOW = json.dumps({name: {"delay": 0.05, "concurrency": 1} for name in SITES.split(",")})
+# Slow workers (one request per site every 200 ms): both still hold work when Redis goes
+# (a fast pair may finish the site, or find the queue empty at once, before the kill).
+SLOW = json.dumps({name: {"delay": 0.2, "concurrency": 1} for name in SITES.split(",")})
 TIMEOUT = 3.0  # DISTRIBUTED_FRONTIER_TIMEOUT for these tests
 # Stopping takes the timeout, one heartbeat, and closing (in-flight pages, the pool, writers).
 STOP_BOUND = 60.0
