@@ -191,6 +191,7 @@ def test_a_list_after_an_inline_appeal_or_a_quote_is_put_back() -> None:
         (f"<table><tr><td>{appeal}</td></tr></table>", [appeal]),
         ("<blockquote>Who pays for the quay?</blockquote>", ["Who pays for the quay?"]),
         ("<figure><img src='quay.jpg'></figure>", []),
+        ("<p>Read more: the quay</p>", ["Read more: the quay"]),
     ):
         listed = "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
         tree = fromstring(

@@ -13,7 +13,8 @@ _GAP_TAGS = frozenset(("h2", "h3", "h4", "h5", "h6", "ul", "ol"))
 _ANCHOR_TAGS = frozenset(("p", "blockquote"))  # extracted blocks a gap may sit between
 _MAX_GAP = 3  # skipped elements in a row; a longer run is a box, not a lost sub-heading
 # Elements stepped over between two extracted paragraphs when the finder took all their text.
-_BOX_TAGS = frozenset(("div", "table", "aside", "section", "figure", "form", "blockquote"))
+# (a short paragraph too: the finder keeps it as a block too short to anchor a gap)
+_BOX_TAGS = frozenset(("div", "table", "aside", "section", "figure", "form", "blockquote", "p"))
 _MAX_ITEM_WORDS = 80
 
 
