@@ -28,8 +28,9 @@ print(" ".join(m for m in ("trafilatura", "htmldate", "justext", "pandas") if m 
 
 def test_a_first_crawl_imports_neither_extraction_nor_pandas() -> None:
     # trafilatura and its helpers belong to the pool's workers (~35 MB in the crawl's process
-    # for nothing); pyarrow.dataset imports pandas (~50 MB) and is needed only to read an
-    # existing dataset. Import such modules where they are used, not at a module's top.
+    # for nothing); pyarrow.dataset imports pandas (~50 MB, and ~0.6 s at every start) and is
+    # needed only to read an existing dataset. (pyarrow imports pandas anyway on its first
+    # conversion of rows, at the first flush.) Import such modules where they are used.
     result = subprocess.run([sys.executable, "-c", CRAWL_IMPORTS], cwd=REPO, capture_output=True,
                             text=True, timeout=120)  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]
