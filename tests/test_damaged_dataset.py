@@ -100,7 +100,7 @@ def test_compaction_moves_foreign_files_aside_and_keeps_them(write_articles: Wri
     bad = damage(root)
     contents = {name: path.read_bytes() for name, path in bad.items()}
     result = compact_site(root, "example")
-    assert result.rows_after == 4 and result.files_after == 1
+    assert result.rows_after == 4 and result.files_after == 1 and result.quarantined == 4
     for name, path in bad.items():
         assert not path.exists()
         (moved,) = (root / "articles/.quarantine").rglob(path.name)

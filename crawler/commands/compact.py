@@ -53,3 +53,6 @@ class Command(ScrapyCommand):
             progress.finish()
             print(f"{site}: {result.rows_before} rows in {result.files_before} files -> "
                   f"{result.rows_after} rows in {result.files_after} files")  # fmt: skip
+            if result.quarantined:
+                print(f"{site}: {result.quarantined} files that are not the dataset's moved to "
+                      f"{root / 'articles' / '.quarantine'}")  # fmt: skip

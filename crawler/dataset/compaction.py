@@ -45,6 +45,7 @@ class CompactionResult:
     rows_after: int
     files_before: int
     files_after: int
+    quarantined: int = 0  # files that were not the dataset's, moved to articles/.quarantine
 
 
 def exchange_paths(a: Path, b: Path) -> None:
@@ -203,7 +204,8 @@ def compact_site(
         rows_before = sum(files.rows.values())
         months = len({path.parent for path in files.readable})
         if files_before <= months and not latest_only:
-            return CompactionResult(site, rows_before, rows_before, files_before, files_before)
+            return CompactionResult(site, rows_before, rows_before, files_before, files_before,
+                                    len(files.skipped))  # fmt: skip
         rows_after = _rewrite(files.readable, staging, latest_only, run_id, tick)
         new_site = staging / f"site={site}"
         new_site.mkdir(parents=True, exist_ok=True)
@@ -214,4 +216,5 @@ def compact_site(
     files_after = len(list(live.rglob("*.parquet")))
     logger.info("compacted %s: %d rows in %d files -> %d rows in %d files",
                 site, rows_before, files_before, rows_after, files_after)  # fmt: skip
-    return CompactionResult(site, rows_before, rows_after, files_before, files_after)
+    return CompactionResult(site, rows_before, rows_after, files_before, files_after,
+                            len(files.skipped))  # fmt: skip
