@@ -7,8 +7,9 @@ from lxml.html import fromstring
 
 from crawler.dataset.schema import ArticleRecord
 from pipelines.extraction import ExtractRules, Page, Rejection, extract
+from pipelines.extraction.appealbox import AppealJudge, appeal_box
 from pipelines.extraction.gaps import fill_gaps
-from pipelines.extraction.textfilter import filter_blocks
+from pipelines.extraction.textfilter import filter_blocks, kind_of_block, kind_of_text
 
 BODY = [
     "The harbour board wants to sell the old net sheds to a hotel group, and the town has "
@@ -239,3 +240,41 @@ def test_a_short_standfirst_marked_as_one_is_restored() -> None:
     result = extract(Page(url="https://quay.test/opinion/net-sheds", body=html.encode()))
     assert isinstance(result, ArticleRecord)
     assert result.text.split("\n\n")[0] == "Boats need the quay."
+
+
+def test_a_list_put_back_keeps_its_place_before_a_short_paragraph() -> None:
+    items = ["Lease the sheds to the cooperative.", "Build the hotel on the ferry site."]
+    listed = "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
+    tree = fromstring(
+        f"<html><body><div>{paragraphs(BODY[:2])}{listed}<p>So be it.</p>"
+        f"{paragraphs(BODY[2:])}</div></body></html>"
+    )
+    found = [*BODY[:2], "So be it.", *BODY[2:]]
+    assert fill_gaps(tree, found) == [*BODY[:2], *items, "So be it.", *BODY[2:]]
+
+
+def test_an_appeal_in_a_legacy_layout_cell_never_takes_the_article_with_it() -> None:
+    mention = (
+        "The cooperative once ran a pledge drive of its own, asking readers like you for a "
+        "contribution of any size, and raised enough to fix the slipway."
+    )
+    html = (
+        "<html lang='en'><head><title>Keep the net sheds</title></head><body>"
+        "<table><tr><td width='170'><a href='/'>Home</a> <a href='/opinion/'>Opinion</a>"
+        "<table><tr><td><b>Support independent journalism</b><br>Readers like you keep this "
+        "column free.<br><input type='radio' name='f'> Once <input type='radio' name='f'> "
+        "Monthly<br><a href='/donate'><b>Donate now</b></a></td></tr></table></td>"
+        f"<td><b>Keep the net sheds</b>{paragraphs([*BODY[:2], mention, *BODY[2:]])}</td>"
+        "</tr></table></body></html>"
+    )
+    result = extract(Page(url="https://quay.test/opinion/net-sheds", body=html.encode()))
+    assert isinstance(result, ArticleRecord), result
+    assert BODY[0] in result.text and BODY[-1] in result.text
+    assert "column free" not in result.text
+    # the box grown from the widget stops at the sidebar's cell: the article's cell is no
+    # appeal, though its text mentions one (a second look would hide the error, so ask directly)
+    tree = fromstring(html)
+    judge = AppealJudge(kind_of_text, kind_of_block)
+    for field in tree.iter("input"):
+        box = appeal_box(field, judge)
+        assert box is None or BODY[0] not in box.text_content()

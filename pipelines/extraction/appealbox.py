@@ -16,7 +16,7 @@ from lxml.html import HtmlElement
 
 __all__ = ["AppealJudge", "appeal_box"]
 
-_PIECES = ("p", "li", "blockquote", "dd", "pre", "td")
+_PIECES = ("p", "li", "blockquote", "dd")  # not td: a layout cell holds a whole article
 _LONG = 25  # words: a shorter piece is a heading, a salutation, a button or a label
 _LOOSE = 40  # words of text outside any piece that make a step "body-like" (legacy <br> pages)
 _SHARE = 0.5  # of long-piece words that must ask for something for a box to be an appeal
@@ -95,6 +95,8 @@ def appeal_box(
         if ancestor.tag in _NOT_BOX:
             break
         added = [child for child in ancestor if child is not box]
+        if any(child.tag == "h1" or child.find(".//h1") is not None for child in added):
+            break  # an appeal box never holds the article's headline
         step_asking, step_long, step_loose = judge.appeal_words(added)
         if step_loose > max_loose:
             break  # the step adds body text: the box ends here

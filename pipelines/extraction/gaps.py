@@ -56,21 +56,35 @@ def _scan(
     last: int | None = None
     gap: list[HtmlElement] = []
     boxes: list[str] = []
+    before = 0  # boxes met before the gap's first element
     for child in parent:
         if not isinstance(child.tag, str):
             continue
         position = index.get(_text(child)) if child.tag in _ANCHOR_TAGS else None
         if position is not None:
             between = blocks[last + 1 : position] if last is not None else ()
-            if gap and len(gap) <= _MAX_GAP and _only_boxes_between(between, boxes, last, position):
-                inserts.setdefault(position - 1, []).extend(t for g in gap for t in _gap_blocks(g))
-            last, gap, boxes = position, [], []
+            at = _insert_at(last, position, before, len(boxes))
+            small = bool(gap) and len(gap) <= _MAX_GAP
+            if small and at is not None and _only_boxes_between(between, boxes, last, position):
+                inserts.setdefault(at, []).extend(t for g in gap for t in _gap_blocks(g))
+            last, gap, boxes, before = position, [], [], 0
         elif child.tag in _GAP_TAGS and _text(child):
+            before = before if gap else len(boxes)
             gap.append(child)
         elif child.tag in _BOX_TAGS and last is not None:
             boxes.append(_text(child))
         else:
-            last, gap, boxes = None, [], []
+            last, gap, boxes, before = None, [], [], 0
+
+
+def _insert_at(last: int | None, position: int, before: int, boxes: int) -> int | None:
+    """Where the gap goes back: after the boxes that preceded it, before those that followed
+    it; nowhere when boxes sat on both sides."""
+    if last is None:
+        return None
+    if before == boxes:
+        return position - 1
+    return last if before == 0 else None
 
 
 def _only_boxes_between(
