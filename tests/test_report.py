@@ -106,7 +106,8 @@ def test_report_command_needs_a_dataset(tmp_path: Path, capsys: pytest.CaptureFi
     command = Command()
     command.settings = get_project_settings()
     command.run([], argparse.Namespace(output=str(tmp_path), out=None, runs=20))
-    assert command.exitcode == 1 and "no dataset" in capsys.readouterr().out
+    # a missing dataset is a usage error: one line on stderr, the exit-code table's 2
+    assert command.exitcode == 2 and "no dataset" in capsys.readouterr().err
 
 
 def _runs(mask: np.ndarray, minimum: int) -> list[tuple[int, int]]:
