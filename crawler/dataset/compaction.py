@@ -68,7 +68,9 @@ def _winners(files: list[Path]) -> pa.Array:
     urls: list[str] = []
     fetched: list[object] = []
     for path in files:
-        keys = pq.read_table(path, columns=["canonical_url", "fetched_at"])
+        # ParquetFile, not read_table(): the latter kept ~20 KB per file read (pyarrow 26).
+        with pq.ParquetFile(path) as parquet:
+            keys = parquet.read(columns=["canonical_url", "fetched_at"])
         urls += keys.column(0).to_pylist()
         fetched += keys.column(1).to_pylist()
     table = pa.table({"canonical_url": pa.array(urls, pa.string()),
