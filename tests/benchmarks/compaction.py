@@ -8,7 +8,8 @@ partitions (nightly crawls flushing a few rows at a time: 60k rows in 43k files 
 per file; an article every 7 hours, so ~160 months at 20k rows), each row with ~4 KB of text
 and ~20% of articles fetched twice. Then
 runs `compact_site(latest_only=True)` in a fresh child process and prints its wall time and
-peak RSS (the child's own ru_maxrss, so the builder's memory does not count). With
+peak RSS (the child's own VmHWM: ru_maxrss would count the builder, since Linux carries a
+process's peak across fork and exec into the child's). With
 `--reextract`, also archives the rows' pages (RAW_ARCHIVE layout) and measures
 `reextract_site` the same way, with a replayer that rebuilds each page's row cheaply.
 """
@@ -16,10 +17,7 @@ peak RSS (the child's own ru_maxrss, so the builder's memory does not count). Wi
 from __future__ import annotations
 
 import argparse
-import json
 import random
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
@@ -29,6 +27,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from crawler.dataset.schema import ARTICLE_SCHEMA, ArticleRecord
+from tests.benchmarks.child import PEAK_RSS, measure
 from tests.faultserver import WORDS
 
 SITE = "bench"
@@ -71,8 +70,10 @@ def build(root: Path, rows: int, rows_per_file: float, seed: int = 7) -> int:
     return files
 
 
-CHILD = """
-import json, resource, sys, time
+CHILD = (
+    PEAK_RSS
+    + """
+import json, sys, time
 from pathlib import Path
 from crawler.dataset.compaction import compact_site
 started = time.perf_counter()
@@ -80,15 +81,9 @@ result = compact_site(Path(sys.argv[1]), sys.argv[2], latest_only=True)
 print(json.dumps({"seconds": time.perf_counter() - started,
                   "rows_before": result.rows_before, "rows_after": result.rows_after,
                   "files_after": result.files_after,
-                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "peak_rss_mb": peak_rss_mb()}))
 """
-
-
-def measure(code: str, *args: str) -> dict:
-    """Run `code` in a fresh interpreter; the JSON line it prints (with its own peak RSS)."""
-    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
-                          timeout=3600, check=True)  # fmt: skip
-    return json.loads(done.stdout.strip().splitlines()[-1])
+)
 
 
 def main() -> None:

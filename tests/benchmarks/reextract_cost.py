@@ -17,6 +17,7 @@ from crawler.dataset.loader import open_dataset
 from crawler.dataset.raw import RAW_SCHEMA, RawPage, body_digest
 from crawler.dataset.schema import ArticleRecord
 from crawler.items import PageItem
+from tests.benchmarks.child import PEAK_RSS, measure
 
 __all__ = ["CheapReplayer", "archive_pages", "measure_reextract"]
 
@@ -61,8 +62,10 @@ def archive_pages(root: Path, site: str) -> int:
     return pages
 
 
-CHILD = """
-import asyncio, json, resource, sys, time
+CHILD = (
+    PEAK_RSS
+    + """
+import asyncio, json, sys, time
 from pathlib import Path
 from crawler.dataset.reextract import reextract_site
 from tests.benchmarks.reextract_cost import CheapReplayer
@@ -70,13 +73,13 @@ started = time.perf_counter()
 changes = asyncio.run(reextract_site(Path(sys.argv[1]), sys.argv[2], CheapReplayer()))
 print(json.dumps({"seconds": time.perf_counter() - started, "pages": changes.pages,
                   "articles_after": changes.articles_after,
-                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "peak_rss_mb": peak_rss_mb()}))
 """
+)
 
 
 def measure_reextract(root: Path, site: str, rows: int) -> str:
     """Archive the pages, re-extract in a child; one line with time and peak RSS."""
-    from tests.benchmarks.compaction import measure
 
     pages = archive_pages(root, site)
     result = measure(CHILD, str(root), site)
