@@ -26,10 +26,12 @@ __all__ = [
 # selector or pattern; "byline" a headline, byline or date line repeated at the body's edges;
 # "placeholder" a template's dummy text (lorem ipsum) left on a live page; "hidden" text the
 # page hides from readers (`hidden`, `display:none`); "bio" a closing line introducing the author;
-# "date" no block but a declared date the date policy refused (why the field is null).
+# "date" no block but a declared date the date policy refused (why the field is null); "repeat"
+# a section or long paragraph the page shows a second time.
 REMOVED_KINDS = (
     "appeal", "newsletter", "paywall", "disclaimer", "credit", "related", "share", "comments",
     "cookie", "navigation", "ad", "profile", "byline", "placeholder", "hidden", "bio", "date",
+    "repeat",
 )  # fmt: skip
 
 

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from crawler.dataset.schema import Removed
 
+from .repeats import repeated_blocks
 from .textrule import Screen
 from .textrules import GENERIC_RULES, TextRule
 
@@ -113,7 +114,12 @@ def filter_blocks(
         if kind is None:
             kept_lines.setdefault(index, []).append(text)
     kept = ["\n".join(lines) for _, lines in sorted(kept_lines.items())]
-    return kept, [Removed(kind, text[:500]) for _, text, kind in pieces if kind]
+    removed = [Removed(kind, text[:500]) for _, text, kind in pieces if kind]
+    repeats = repeated_blocks(kept)
+    if repeats:
+        removed += [Removed("repeat", kept[i][:500]) for i in sorted(repeats)]
+        kept = [block for i, block in enumerate(kept) if i not in repeats]
+    return kept, removed
 
 
 def _with_box_labels(
@@ -212,6 +218,8 @@ def _generic_kind(block: str, rules: Sequence[TextRule]) -> str | None:
             if found:
                 hits[rule.kind] = hits.get(rule.kind, 0) + found
     total = sum(hits.values())
+    if hits.get("placeholder"):  # a template's dummy text is never body text, however long
+        return "placeholder"
     if total and (words <= _SHORT or total * _WORDS_PER_HIT >= words):
         kind = min(hits, key=lambda kind: (-hits[kind], screen.kind_order[kind]))
         return None if kind in _BOX_KINDS and _is_prose_about(block, words, hits[kind]) else kind

@@ -188,7 +188,7 @@ EXTRA_RULES: tuple[TextRule, ...] = (
         r"|\bbecoming a (regular|monthly|paying) (supporter|patron|member)\b",
     ),
     rule("related", 15, r"\byou (may|might) (also )?be interested in\b"),
-    rule("placeholder", 500, r"^lorem ipsum dolor sit amet\b"),
+    rule("placeholder", 500, r"^lorem ipsum( dolor sit amet\b|\W*\d*\W*$)"),
     # Labels and prompts of German, French, Spanish and Russian templates.
     rule(
         "related",

@@ -1,0 +1,67 @@
+"""Precision rules: repeated sections, template dummy text, legal lines, sales prompts and bios."""
+
+from __future__ import annotations
+
+from crawler.dataset.schema import ArticleRecord
+from pipelines.extraction import Page, extract
+from pipelines.extraction.repeats import repeated_blocks
+from pipelines.extraction.textfilter import filter_blocks, kind_of_block
+
+BODY = [
+    "The county wants to close the small library on Mill Street and send its readers to the "
+    "new hub by the ring road, two bus changes away for most of the people who use it.",
+    "The building is cold in winter and the roof leaks over the local history shelves. It is "
+    "also the only warm room on the street where anyone may sit all day without buying a thing.",
+    "A hub would have longer hours, the council says. It would also have no one who knows "
+    "which pensioner needs the large-print thrillers kept back for her every second Tuesday.",
+    "Fix the roof, keep the doors open three days a week, and let the volunteers who already "
+    "run the reading group take the keys on Saturdays. It would cost less than the move.",
+]
+
+
+def _kept(blocks: list[str]) -> list[str]:
+    return filter_blocks(blocks, ())[0]
+
+
+def test_a_section_shown_twice_is_kept_once() -> None:
+    contact = ["Visit the studio", "14 Orchard Lane, Unit 3, Fairbridge", "Open Monday to Friday"]
+    kept = _kept([*BODY[:2], *contact, *BODY[2:], *contact, *contact])
+    assert kept == [*BODY[:2], *contact, *BODY[2:]]
+
+
+def test_a_long_paragraph_shown_twice_is_kept_once_but_short_repeated_lines_stay() -> None:
+    blocks = [BODY[0], "Pros", "Quiet", BODY[1], "Pros", "Quiet", BODY[2], BODY[0], BODY[3]]
+    assert _kept(blocks) == [BODY[0], "Pros", "Quiet", BODY[1], "Pros", "Quiet", BODY[2], BODY[3]]
+
+
+def test_repeated_blocks_compares_words_not_punctuation_or_case() -> None:
+    assert repeated_blocks([BODY[3], BODY[1], BODY[3].upper().replace(",", "")]) == {2}
+
+
+def test_template_dummy_text_goes_however_long_and_with_its_labels() -> None:
+    dummy = (
+        "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor "
+        "incididunt ut labore et dolore magna aliqua. Ut enim ad minim veniam, quis nostrud "
+        "exercitation ullamco laboris nisi ut aliquip ex ea commodo consequat."
+    )
+    assert kind_of_block(dummy) == "placeholder"
+    assert kind_of_block("Lorem Ipsum") == "placeholder"
+    assert kind_of_block("Lorem ipsum 2") == "placeholder"
+    assert kind_of_block("Lorem ipsum is the filler text printers have used since 1500.") is None
+
+
+def _record(body_html: str) -> ArticleRecord:
+    html = (
+        "<html lang='en'><head><title>Keep the Mill Street library</title></head><body>"
+        f"<article><h1>Keep the Mill Street library</h1>{body_html}</article></body></html>"
+    )
+    result = extract(Page(url="https://county.test/opinion/library", body=html.encode()))
+    assert isinstance(result, ArticleRecord), result
+    return result
+
+
+def test_a_page_rendering_its_article_twice_gives_it_once() -> None:
+    body = "".join(f"<p>{t}</p>" for t in BODY)
+    result = _record(f"<div class='desktop'>{body}</div><div class='mobile'>{body}</div>")
+    assert result.text.count("Fix the roof") == 1
+    assert any(r.kind == "repeat" for r in result.removed)
