@@ -21,12 +21,14 @@ from .fallback import uncut_blocks
 from .gaps import fill_gaps
 from .hashing import content_hash
 from .hidden import strip_hidden
+from .inert import strip_inert
 from .language import decide_language
 from .layout import simplify_layout
-from .markup import strip_markup
+from .markup import name_values, strip_markup
 from .metadata import Metadata, read_metadata
 from .notfound import is_not_found
 from .page import ExtractRules, Page, Rejection, compiled_patterns, compiled_selectors
+from .parse import parse_html
 from .standfirst import restore_standfirst
 from .textfilter import GENERIC_RULES, TextRule, filter_blocks, is_paywall_notice
 from .unicode import valid_unicode
@@ -83,14 +85,16 @@ def draft_blocks(page: Page, rules: ExtractRules) -> Draft | Rejection:
     decoded = decode(page.body, page.content_type)
     if isinstance(decoded, Rejection):
         return decoded
-    tree = trafilatura.load_html(decoded.text)
+    tree = parse_html(decoded.text)
     if tree is None:
         return Rejection(RejectReason.NO_ARTICLE, "no HTML tree could be built")
     meta = read_metadata(tree, DatePolicy(rules.timezone, page.fetched_at))
-    simplify_layout(tree)
+    simplify_layout(tree)  # before strip_inert: an aside with an icon is no pull quote
+    strip_inert(tree)
     removed = strip_hidden(tree)
-    removed += strip_markup(tree, compiled_selectors(rules.strip_selectors))
-    removed += strip_widgets(tree)
+    names = name_values(tree)  # one walk for both steps; removals only make it stale
+    removed += strip_markup(tree, compiled_selectors(rules.strip_selectors), names)
+    removed += strip_widgets(tree, names)
     main = _main_blocks(tree, page.url)
     blocks = check_against_article_body(main, meta.article_body)
     if blocks == main:  # the page's own text, not the articleBody that replaced it

@@ -17,6 +17,7 @@ from .decode import decode
 from .edges import trim_edges
 from .metadata import Metadata
 from .page import Page, Rejection
+from .parse import parse_html
 
 __all__ = ["uncut_blocks"]
 
@@ -26,7 +27,7 @@ def uncut_blocks(page: Page, meta: Metadata) -> list[str]:
     decoded = decode(page.body, page.content_type)
     if isinstance(decoded, Rejection):
         return []
-    tree = trafilatura.load_html(decoded.text)
+    tree = parse_html(decoded.text)
     if tree is None:
         return []
     document = trafilatura.bare_extraction(

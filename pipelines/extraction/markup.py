@@ -6,8 +6,10 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from itertools import pairwise
+from typing import Any
 
 from lxml.cssselect import CSSSelector
+from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from crawler.dataset.schema import Removed
@@ -15,7 +17,9 @@ from crawler.dataset.schema import Removed
 from .nodetext import spaced_text
 from .textfilter import kind_of_text
 
-__all__ = ["PHRASE_KINDS", "TOKEN_KINDS", "forget_kinds", "kind_of", "strip_markup"]
+__all__ = [
+    "PHRASE_KINDS", "TOKEN_KINDS", "forget_kinds", "kind_of", "name_values", "strip_markup",
+]  # fmt: skip
 
 # Whole tokens of class/id/role values (split on - _ space and camelCase) -> removed kind.
 # Each entry was measured on the development set; see evaluate.py --ablate.
@@ -87,7 +91,7 @@ _TEXT_BLOCKS = frozenset(
 )
 # The id of a heading or paragraph is usually a slug of its own text ("what-share-of-...").
 _RANK = {"class": 0, "id": 1, "role": 2}  # the first attribute naming a kind decides
-_ATTRIBUTE_XPATH = ".//*/@class|.//*/@id|.//*/@role"
+_NAME_VALUES = XPath(".//*/@class|.//*/@id|.//*/@role")
 _MIN_LINKS = 2
 _LINK_SHARE = 0.8  # share of a block's visible characters inside links
 _MAX_REFINED = 1000  # characters: appeal and sign-up boxes are short; menus need no second look
@@ -97,6 +101,8 @@ _CAMEL = re.compile(r"([a-z])([A-Z])")
 # camelCase words only ("adSlot", "ShareBar"); hashed class names ("n1AuAdJlVL") stay whole
 _CAMEL_WORD = re.compile(r"^[A-Za-z][a-z]+(?:[A-Z][a-z]{2,})+$")
 _SPLIT = re.compile(r"[^A-Za-z0-9]+")
+_CAMEL_PART = re.compile(r"[A-Z]?[a-z]+")
+_WORDS = frozenset((*TOKEN_KINDS, *(first for first, _ in PHRASE_KINDS)))
 _MAX_RECORDED = 500
 
 
@@ -109,6 +115,23 @@ def kind_of(attribute: str) -> str | None:
     kind = _kinds.get(attribute, "")
     if kind != "":
         return kind
+    kind = _named_kind(attribute) if _may_name(attribute) else None
+    if len(_kinds) >= _KINDS_CACHED:  # sites mint ids per article: the values never end
+        _kinds.clear()
+    # str(): an attribute value from lxml's XPath keeps its whole document alive
+    _kinds[str(attribute)] = kind
+    return kind
+
+
+def _may_name(attribute: str) -> bool:
+    """Whether any word of the value, split every possible way, is a kind's word: a superset
+    of `_named_kind`'s tokens at half its cost (most values of a page name nothing)."""
+    if not _WORDS.isdisjoint(_SPLIT.split(attribute.lower())):
+        return True
+    return not _WORDS.isdisjoint(part.lower() for part in _CAMEL_PART.findall(attribute))
+
+
+def _named_kind(attribute: str) -> str | None:
     pieces = [p for p in _SPLIT.split(attribute) if p]
     tokens = [
         t.lower()
@@ -118,10 +141,6 @@ def kind_of(attribute: str) -> str | None:
     kind = next((TOKEN_KINDS[t] for t in tokens if t in TOKEN_KINDS), None)
     if kind is None:
         kind = next((PHRASE_KINDS[p] for p in pairwise(tokens) if p in PHRASE_KINDS), None)
-    if len(_kinds) >= _KINDS_CACHED:  # sites mint ids per article: the values never end
-        _kinds.clear()
-    # str(): an attribute value from lxml's XPath keeps its whole document alive
-    _kinds[str(attribute)] = kind
     return kind
 
 
@@ -130,13 +149,30 @@ def forget_kinds() -> None:
     _kinds.clear()
 
 
-def strip_markup(tree: HtmlElement, selectors: Iterable[CSSSelector]) -> list[Removed]:
-    """Remove the profile's selectors, then generic boilerplate elements; return what went."""
+def name_values(tree: HtmlElement) -> list[Any]:
+    """Every class, id and role value of the tree, each knowing its element (`getparent()`)
+    and attribute (`attrname`): lxml's "smart" strings, one walk shared by the steps that
+    judge names."""
+    values: list[Any] = _NAME_VALUES(tree)
+    return values
+
+
+def strip_markup(
+    tree: HtmlElement, selectors: Iterable[CSSSelector], names: list[Any] | None = None
+) -> list[Removed]:
+    """Remove the profile's selectors, then generic boilerplate elements; return what went.
+
+    `names`: the tree's `name_values`, when the caller already has them.
+    """
     removed: list[Removed] = []
+    profiled = False
     for selector in selectors:
         for node in selector(tree):
             _drop(node, "profile", removed)
-    candidates = _candidates(tree)
+            profiled = True
+    if profiled or names is None:  # names inside what the profile took must not count
+        names = name_values(tree)
+    candidates = _candidates(tree, names)
     for node, kind in _outside_article(tree, candidates):
         if _attached(node, tree):
             _drop(node, kind, removed)
@@ -159,14 +195,14 @@ def _link_lists(tree: HtmlElement) -> list[HtmlElement]:
     return found
 
 
-def _candidates(tree: HtmlElement) -> list[tuple[HtmlElement, str, str]]:
+def _candidates(tree: HtmlElement, names: list[Any]) -> list[tuple[HtmlElement, str, str]]:
     """Elements whose class, id or role names a boilerplate kind: (node, kind, attribute).
 
     Attribute values are judged as strings first: only the few that name a kind cost an
     element lookup, which on a large page is the expensive part.
     """
     best: dict[HtmlElement, tuple[int, str, str]] = {}
-    for value in tree.xpath(_ATTRIBUTE_XPATH):
+    for value in names:
         kind = kind_of(value)
         if not kind:
             continue

@@ -10,10 +10,11 @@ and a note, which the record keeps in `removed` (kind "date").
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
+from itertools import chain
 from typing import Any
 
 from htmldate import find_date
@@ -37,6 +38,7 @@ _MODIFIED_META = (
 _MODIFIED_ITEMPROP = (
     ".//*[@itemprop='dateModified']/@datetime|.//*[@itemprop='dateModified']/@content"
 )
+_TIME_DATETIME = ".//time/@datetime"
 _Written = Callable[[], datetime | None]
 
 
@@ -60,16 +62,16 @@ def page_dates(
     written = cache(lambda: text_dates(tree, language, dates))  # one walk for both dates
     languages = [language] if language else None
     published, published_note = _declared(
-        [*as_strings(ld.get("datePublished")), *_metas(meta, _PUBLISHED_META),
-         *tree.xpath(".//time/@datetime")[:3]], languages, dates,
+        (as_strings(ld.get("datePublished")), _metas(meta, _PUBLISHED_META),
+         lambda: tree.xpath(_TIME_DATETIME)[:3]), languages, dates,
     )  # fmt: skip
     if published is None:
         published = written()[0]
     if published is None and published_note is None:
         published = _htmldate(tree, dates)
     modified, modified_note = _declared(
-        [*as_strings(ld.get("dateModified")), *_metas(meta, _MODIFIED_META),
-         *tree.xpath(_MODIFIED_ITEMPROP)[:3]], languages, dates,
+        (as_strings(ld.get("dateModified")), _metas(meta, _MODIFIED_META),
+         lambda: tree.xpath(_MODIFIED_ITEMPROP)[:3]), languages, dates,
     )  # fmt: skip
     if modified is None and not (ld.get("datePublished") or _metas(meta, _PUBLISHED_META)):
         modified = written()[1]  # pages with machine-readable dates give this one there too
@@ -87,17 +89,28 @@ def _metas(meta: dict[str, list[str]], keys: tuple[str, ...]) -> list[str]:
 
 
 def _declared(
-    candidates: list[str], languages: list[str] | None, dates: DatePolicy
+    sources: tuple[list[str], list[str], Callable[[], list[str]]],
+    languages: list[str] | None,
+    dates: DatePolicy,
 ) -> tuple[datetime | None, str | None]:
-    """The first good declared date, else None and a note on the first one refused."""
+    """The first good declared date, else None and a note on the first one refused.
+
+    The page's markup is searched only when JSON-LD and meta tags declared no good date: each
+    search walks the whole tree.
+    """
+    json_ld, metas, markup = sources
     refused = None
-    for value in candidates:
+    for value in chain(json_ld, metas, _later(markup)):
         reading = dates.read(value, languages=languages)
         if reading.value:
             return reading.value, None
         if reading.note and refused is None:
             refused = f"{value.strip()[:60]!r} is {reading.note}"
     return None, refused
+
+
+def _later(values: Callable[[], list[str]]) -> Iterator[str]:
+    yield from values()
 
 
 def _htmldate(tree: HtmlElement, dates: DatePolicy) -> datetime | None:

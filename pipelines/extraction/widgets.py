@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from lxml.html import HtmlElement
 
 from crawler.dataset.schema import Removed
 
 from .appealbox import AppealJudge, appeal_box
+from .markup import name_values
 from .nodetext import spaced_text
 from .textfilter import has_box_stem, kind_of_block, kind_of_text
 
@@ -32,11 +34,16 @@ _WRAPPERS = frozenset(("a", "picture", "span", "noscript"))
 _TEXT_TAGS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "table")
 
 
-def strip_widgets(tree: HtmlElement) -> list[Removed]:
-    """Remove e-mail sign-up boxes, appeal widgets and image caption boxes; return what went."""
+def strip_widgets(tree: HtmlElement, names: list[Any] | None = None) -> list[Removed]:
+    """Remove e-mail sign-up boxes, appeal widgets and image caption boxes; return what went.
+
+    `names`: the tree's `name_values` (possibly read before earlier removals), when the caller
+    already has them.
+    """
     removed: list[Removed] = []
     words = _WordCounts()
-    found = [*_appeal_boxes(tree), *_signups(tree, words), *_control_boxes(tree, words)]
+    names = name_values(tree) if names is None else names
+    found = [*_appeal_boxes(tree, names), *_signups(tree, words), *_control_boxes(tree, words)]
     found += _captions(tree, words)
     for node, kind in found:
         if node.getparent() is not None and _attached(node, tree):
@@ -47,14 +54,14 @@ def strip_widgets(tree: HtmlElement) -> list[Removed]:
     return removed
 
 
-def _appeal_boxes(tree: HtmlElement) -> list[tuple[HtmlElement, str]]:
+def _appeal_boxes(tree: HtmlElement, names: list[Any]) -> list[tuple[HtmlElement, str]]:
     """Whole appeal boxes grown from their controls and from elements named as appeals."""
     judge = AppealJudge(kind_of_text, kind_of_block)
     # cheap screens: a control labelled as an appeal or sign-up, an element named as an appeal
     # whose text holds an appeal word; most pages have neither, and nothing else is judged
     seeds = [c for c in tree.iter(*_SEED_CONTROLS) if _asks(c)]
     seeds += [f for f in tree.iter("input", "select") if f.get("type") not in _NOT_SEED_INPUTS]
-    seeds += [n for n in _named_appeals(tree) if has_box_stem(n.text_content())]
+    seeds += [n for n in _named_appeals(tree, names) if has_box_stem(n.text_content())]
     boxes: dict[HtmlElement, None] = {}
     for seed in seeds:
         box = appeal_box(seed, judge)
@@ -75,10 +82,10 @@ def _widget_kind(text: str) -> str:
     return kind if kind in _WIDGET_KINDS else "appeal"
 
 
-def _named_appeals(tree: HtmlElement) -> list[HtmlElement]:
+def _named_appeals(tree: HtmlElement, names: list[Any]) -> list[HtmlElement]:
     """Elements whose class or id names an appeal by one of its parts ("article__support-box")."""
-    values = tree.xpath(".//*/@class|.//*/@id")
-    return list(dict.fromkeys(v.getparent() for v in values if _APPEAL_PARTS.search(v)))
+    named = (v.getparent() for v in names if v.attrname != "role" and _APPEAL_PARTS.search(v))
+    return [node for node in dict.fromkeys(named) if _attached(node, tree)]
 
 
 def _signups(tree: HtmlElement, words: _WordCounts) -> list[tuple[HtmlElement, str]]:
