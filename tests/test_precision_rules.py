@@ -65,3 +65,19 @@ def test_a_page_rendering_its_article_twice_gives_it_once() -> None:
     result = _record(f"<div class='desktop'>{body}</div><div class='mobile'>{body}</div>")
     assert result.text.count("Fix the roof") == 1
     assert any(r.kind == "repeat" for r in result.removed)
+
+
+def test_an_author_box_and_a_legal_line_marked_by_their_class_go() -> None:
+    body = "".join(f"<p>{t}</p>" for t in BODY)
+    bio = (
+        "<div class='post-author__bio'><p>Wren Halloway has covered county politics for "
+        "eleven years and edits the weekend civic pages. Before that she taught history at "
+        "the grammar school on the hill and ran its debating club for a decade.</p></div>"
+    )
+    legal = "<p class='articleCopyright'>Reproduction of this column in any form needs the "
+    legal += "written consent of the Mill Street Gazette and its contributors.</p>"
+    result = _record(body + bio + legal)
+    assert "Fix the roof" in result.text
+    assert "Wren Halloway" not in result.text and "Reproduction" not in result.text
+    kinds = {r.kind for r in result.removed}
+    assert {"bio", "disclaimer"} <= kinds

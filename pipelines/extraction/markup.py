@@ -60,6 +60,8 @@ TOKEN_KINDS: dict[str, str] = {
         "ad",
     ),
     **dict.fromkeys(("breadcrumb", "breadcrumbs", "navbar", "navigation"), "navigation"),
+    **dict.fromkeys(("bio", "biography"), "bio"),  # author boxes: "author-bio", "authorBio"
+    **dict.fromkeys(("disclaimer", "copyright"), "disclaimer"),  # legal lines and boxes
 }
 PHRASE_KINDS: dict[tuple[str, str], str] = {
     ("support", "us"): "appeal",
