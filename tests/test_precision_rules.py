@@ -81,3 +81,39 @@ def test_an_author_box_and_a_legal_line_marked_by_their_class_go() -> None:
     assert "Wren Halloway" not in result.text and "Reproduction" not in result.text
     kinds = {r.kind for r in result.removed}
     assert {"bio", "disclaimer"} <= kinds
+
+
+def test_copyright_and_licence_lines_go_but_prose_about_copyright_stays() -> None:
+    notice = "Copyright © 2026 The Mill Street Gazette Ltd. All rights reserved."
+    licence = "This column is licensed under a Creative Commons Attribution 4.0 licence."
+    assert kind_of_block(notice) == "disclaimer"
+    assert kind_of_block(licence) == "disclaimer"
+    prose = (
+        "The library's copyright collection, which the county wants to box up, holds every "
+        "parish newsletter printed in the valley since the war."
+    )
+    assert kind_of_block(prose) is None
+
+
+def test_a_list_of_teaser_cards_wrapping_their_excerpts_in_links_goes() -> None:
+    body = "".join(f"<p>{t}</p>" for t in BODY)
+    teasers = [
+        ("Bus lanes by winter", "A councillor said the new lanes on the high street would be "
+         "painted before the first frost, whatever the traders think of losing the parking "
+         "bays outside their shops, and that the buses would run every ten minutes by spring."),
+        ("Who closed the school kitchen?", "Parents asked why the kitchen at the primary school "
+         "closed in the spring, who decided that the meals would come by van from the city, "
+         "and why nobody told them until the first cold lunches arrived in plastic trays."),
+    ]  # fmt: skip
+    cards = "".join(
+        f"<li><a href='/opinion/{n}'><div><img src='/t{n}.jpg'><h3>{title}</h3>"
+        f"<div class='date'>2026-03-0{n + 1}</div><p>{text}</p></div></a></li>"
+        for n, (title, text) in enumerate(teasers)
+    )
+    result = _record(f"<div class='story'>{body}<ul>{cards}</ul></div>")
+    assert "Fix the roof" in result.text
+    assert "high street" not in result.text and "plastic trays" not in result.text
+
+
+def test_a_sub_heading_naming_copyright_is_no_notice() -> None:
+    assert kind_of_block("Copyright and the parish archive") is None

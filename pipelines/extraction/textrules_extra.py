@@ -188,6 +188,14 @@ EXTRA_RULES: tuple[TextRule, ...] = (
         r"|\bbecoming a (regular|monthly|paying) (supporter|patron|member)\b",
     ),
     rule("related", 15, r"\byou (may|might) (also )?be interested in\b"),
+    # Publication legal lines: a copyright notice or a licence, never the article's words.
+    rule(
+        "disclaimer",
+        60,
+        r"\ball rights reserved\b|^(copyright )?(©|\(c\)) ?\d{4}|^copyright \d{4}|\bcopyright ©"
+        r"|\blicensed under (a |the )?creative commons\b"
+        r"|\b(are |is )?(a )?registered trademarks? (of|owned by)\b",
+    ),
     rule("placeholder", 500, r"^lorem ipsum( dolor sit amet\b|\W*\d*\W*$)"),
     # Labels and prompts of German, French, Spanish and Russian templates.
     rule(
