@@ -117,3 +117,32 @@ def test_a_list_of_teaser_cards_wrapping_their_excerpts_in_links_goes() -> None:
 
 def test_a_sub_heading_naming_copyright_is_no_notice() -> None:
     assert kind_of_block("Copyright and the parish archive") is None
+
+
+def test_labels_dangling_at_the_end_go_but_sign_offs_and_sentences_stay() -> None:
+    assert _kept([*BODY, "Proudly sponsoring", "Book a visit"]) == BODY
+    assert _kept([*BODY, "Yours in reading,", "Wren"]) == [*BODY, "Yours in reading,", "Wren"]
+    assert _kept([*BODY, "— W. H."]) == [*BODY, "— W. H."]
+    assert _kept([*BODY, "See you there!"]) == [*BODY, "See you there!"]
+    removed = filter_blocks([*BODY, "Visit our partners"], ())[1]
+    assert [(r.kind, r.text) for r in removed] == [("navigation", "Visit our partners")]
+
+
+def test_a_blog_name_above_a_headline_the_title_carries_with_its_site_name_goes() -> None:
+    html = (
+        "<html lang='en'><head><title>Keep the Mill Street library - Civic Notes</title>"
+        "<meta property='og:title' content='Keep the Mill Street library - Civic Notes'>"
+        "</head><body><main><div class='post'><h1 class='small'><a href='/'>Civic Notes</a></h1>"
+        "<h1>Keep the Mill Street library</h1><p class='author'>Wren Halloway</p>"
+        + "".join(f"<p>{t}</p>" for t in BODY)
+        + "</div></main></body></html>"
+    )
+    result = extract(Page(url="https://notes.test/library", body=html.encode()))
+    assert isinstance(result, ArticleRecord), result
+    assert result.text.startswith("The county wants"), result.text[:80]
+
+
+def test_follow_prompts_and_referral_programmes_are_share_boxes() -> None:
+    assert kind_of_block("Stay connected with us!") == "share"
+    assert kind_of_block("Enjoying Civic Notes? Tell your friends and earn rewards.") == "share"
+    assert kind_of_block("Stay connected to the people who run your town.") is None

@@ -29,6 +29,8 @@ _DATE_WORDS = re.compile(
     re.IGNORECASE,
 )
 _LABEL_WORDS = 5  # a kicker, section label or byline fragment next to the header lines
+_TITLE_SEPARATOR = re.compile(r"\s+[|–—·-]\s+|\s*::\s*")
+_MIN_HEADLINE_WORDS = 4
 _BIO_WORDS = 60
 _BIO_VERB = re.compile(
     r"\s*(,|\(|is |was |writes |teaches |works |has been |serves |—|– |-)"
@@ -111,6 +113,8 @@ def _is_edge(block: str, meta: Metadata, lead: bool) -> bool:
         return False
     if lead and (same_words(block, meta.title) or same_words(trim_section(block), meta.title)):
         return True
+    if lead and any(same_words(block, part) for part in _headline_parts(meta.title)):
+        return True
     if len(tokens) > 12:
         return False
     if _BYLINE.match(block) and len(tokens) <= 8:
@@ -118,6 +122,14 @@ def _is_edge(block: str, meta: Metadata, lead: bool) -> bool:
     if any(block.strip() == name for name in meta.authors):
         return True
     return any(c.isdigit() for c in block) and not _DATE_WORDS.sub("", block).strip(" ,.:|/-–—·")
+
+
+def _headline_parts(title: str | None) -> list[str]:
+    """The headline of a "Headline - Site name" title, when long enough to be shown alone."""
+    parts = _TITLE_SEPARATOR.split(title or "")
+    if len(parts) < 2 or len(_WORD.findall(parts[0])) < _MIN_HEADLINE_WORDS:
+        return []
+    return [parts[0]]
 
 
 def same_words(block: str, known: str | None) -> bool:

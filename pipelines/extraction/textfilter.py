@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from crawler.dataset.schema import Removed
 
+from .closing import closing_labels
 from .repeats import repeated_blocks
 from .textrule import Screen
 from .textrules import GENERIC_RULES, TextRule
@@ -119,6 +120,10 @@ def filter_blocks(
     if repeats:
         removed += [Removed("repeat", kept[i][:500]) for i in sorted(repeats)]
         kept = [block for i, block in enumerate(kept) if i not in repeats]
+    dangling = closing_labels(kept)
+    if dangling:
+        removed += [Removed("navigation", label[:500]) for label in kept[-dangling:]]
+        kept = kept[:-dangling]
     return kept, removed
 
 

@@ -129,7 +129,14 @@ EXTRA_RULES: tuple[TextRule, ...] = (
         r"personalize)\b|\bmanage preferences\b|\breject non-essential\b|\baccept and close\b"
         r"|принять и закрыть|настроить cookie|продолжая пользоваться сайтом|файлы cookie",
     ),
-    rule("share", 6, r"^share on\b"),
+    rule("share", 6, r"^share on\b|^stay connected with (me|us)\b"),
+    # A newsletter's referral programme: readers recruit readers for rewards.
+    rule(
+        "share",
+        40,
+        r"\btell your friends and (get|earn) (rewards|perks)\b|\brefer (a friend|friends)\b"
+        r"|\bshare it with your friends\b",
+    ),
     rule(
         "comments",
         10,
