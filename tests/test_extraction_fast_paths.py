@@ -114,3 +114,39 @@ def test_the_cheap_screen_keeps_every_camel_case_and_compound_name() -> None:
     ] + [f"{a}__{b}--x" for a in words for b in words]
     missed = [v for v in values if _named_kind(v) and not _may_name(v)]
     assert not missed
+
+
+def _scoped_page(standfirst_in_main: bool) -> str:
+    menu = "".join(f"<li><a href='/s{n}'>Section {n}</a></li>" for n in range(40))
+    lead = (
+        "<p class='lead'>The depot was promised twice, and twice the money went elsewhere; "
+        "this time the council says the grant is ring-fenced.</p>"
+    )
+    header = f"<div class='article-top'><h1>Depot</h1>{lead}</div>"
+    return (
+        "<html><head><title>Depot</title><meta name='description' content='On the depot.'>"
+        f"</head><body><header><nav><ul>{menu}</ul></nav></header>"
+        f"<main>{header if standfirst_in_main else ''}<article>{_PARAGRAPHS}</article></main>"
+        f"<footer><ul>{menu}</ul><p>Copyright line of the paper.</p></footer></body></html>"
+    )
+
+
+def test_the_finder_reads_the_article_element_that_holds_the_text() -> None:
+    from pipelines.extraction.scope import article_scope, paragraph_chars
+
+    tree = parse_html(_scoped_page(standfirst_in_main=True))
+    assert tree is not None
+    scope = article_scope(tree, paragraph_chars(tree))
+    assert scope is not tree
+    assert [child.tag for child in scope[0]] == ["main"]  # the outermost, with its header
+    assert "Section 3" not in scope.text_content()
+    assert "Section 3" in tree.text_content()  # the page itself is untouched
+
+
+def test_a_page_whose_text_is_outside_any_article_element_is_read_whole() -> None:
+    from pipelines.extraction.scope import article_scope, paragraph_chars
+
+    page = _scoped_page(standfirst_in_main=False).replace("<main>", "<main><p>" + "x " * 400)
+    tree = parse_html(page.replace("</main>", "</p></main>" + _PARAGRAPHS * 2))
+    assert tree is not None
+    assert article_scope(tree, paragraph_chars(tree)) is tree

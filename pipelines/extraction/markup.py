@@ -95,7 +95,11 @@ _TEXT_BLOCKS = frozenset(
 _RANK = {"class": 0, "id": 1, "role": 2}  # the first attribute naming a kind decides
 _NAME_VALUES = XPath(".//*/@class|.//*/@id|.//*/@role")
 _MIN_LINKS = 2
-_OWN_PARAGRAPH = XPath(".//p[not(ancestor::a)]")
+# a paragraph inside a link is a teaser card's excerpt, not body text around the links
+_SEVERAL_LINKS = XPath(
+    f".//*[self::p or self::ul or self::ol][count(.//a) >= {_MIN_LINKS}]"
+    "[not(.//p[not(ancestor::a)])]"
+)
 _LINK_SHARE = 0.8  # share of a block's visible characters inside links
 _MAX_REFINED = 1000  # characters: appeal and sign-up boxes are short; menus need no second look
 _REFINABLE = frozenset(("ad", "related", "share", "navigation"))
@@ -187,10 +191,9 @@ def strip_markup(
 def _link_lists(tree: HtmlElement) -> list[HtmlElement]:
     """Paragraphs and lists that are nothing but several links: teasers, menus, tag clouds."""
     found = []
-    for node in tree.iter("p", "ul", "ol"):
+    for node in _SEVERAL_LINKS(tree):  # in C: most paragraphs hold fewer than two links
         links = [a for a in node.iter("a") if a.text_content().strip()]
-        # a paragraph inside a link is a teaser card's excerpt, not body text around the links
-        if len(links) < _MIN_LINKS or _OWN_PARAGRAPH(node):
+        if len(links) < _MIN_LINKS:
             continue
         text = len("".join(node.text_content().split()))
         linked = sum(len("".join(a.text_content().split())) for a in links)

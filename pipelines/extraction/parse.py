@@ -21,7 +21,7 @@ from lxml.html import (
     fromstring,
 )
 
-__all__ = ["parse_html"]
+__all__ = ["new_document", "parse_html"]
 
 _PARSER = etree.HTMLParser(
     collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True,
@@ -57,6 +57,13 @@ def parse_html(text: str) -> HtmlElement | None:
     if tree is not None and "html" not in beginning and len(tree) < 2:
         return None
     return tree
+
+
+def new_document() -> HtmlElement:
+    """An empty <html><body> document whose elements are made like parsed ones."""
+    document: HtmlElement = _PARSER.makeelement("html")
+    document.append(_PARSER.makeelement("body"))
+    return document
 
 
 def _repaired(text: str, beginning: str) -> str:

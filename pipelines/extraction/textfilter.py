@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
+from itertools import islice
 
 from crawler.dataset.schema import Removed
 
@@ -211,11 +212,11 @@ def _profile_kind(block: str, profile: Sequence[re.Pattern[str]]) -> str | None:
 def _generic_kind(block: str, rules: Sequence[TextRule]) -> str | None:
     """The kind whose phrases dominate the block: short, or dense with that kind's phrases."""
     block = _QUOTED.sub(" ", block.lower())
-    words = len(_WORD.findall(block))
     screen = _screen(rules)
     present = screen.present(block)
-    if not present and words > screen.unscreened_words:
+    if not present and _has_more_words(block, screen.unscreened_words):
         return None  # most body paragraphs: no rule can match
+    words = len(_WORD.findall(block))
     hits: dict[str, int] = {}
     for rule in screen.candidates(present):
         if words <= rule.max_words:
@@ -229,6 +230,13 @@ def _generic_kind(block: str, rules: Sequence[TextRule]) -> str | None:
         kind = min(hits, key=lambda kind: (-hits[kind], screen.kind_order[kind]))
         return None if kind in _BOX_KINDS and _is_prose_about(block, words, hits[kind]) else kind
     return None
+
+
+def _has_more_words(block: str, limit: int) -> bool:
+    """Whether the block has over `limit` words, reading no further than needed."""
+    if limit < 0:
+        return True
+    return next(islice(_WORD.finditer(block), limit, None), None) is not None
 
 
 def _is_prose_about(block: str, words: int, hits: int) -> bool:
