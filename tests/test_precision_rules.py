@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from lxml.html import fromstring
+
 from crawler.dataset.schema import ArticleRecord
 from pipelines.extraction import Page, extract
 from pipelines.extraction.repeats import repeated_blocks
+from pipelines.extraction.teasers import teaser_grids
 from pipelines.extraction.textfilter import filter_blocks, kind_of_block
 
 BODY = [
@@ -146,3 +149,64 @@ def test_follow_prompts_and_referral_programmes_are_share_boxes() -> None:
     assert kind_of_block("Stay connected with us!") == "share"
     assert kind_of_block("Enjoying Civic Notes? Tell your friends and earn rewards.") == "share"
     assert kind_of_block("Stay connected to the people who run your town.") is None
+
+
+def _teaser_card(n: int, title: str, excerpt: str) -> str:
+    return (
+        f"<div class='rail-card'><a href='/opinion/story-{n}'><img src='/s{n}.jpg'></a>"
+        f"<h3 class='rail-card__title'><a href='/opinion/story-{n}'>{title}</a></h3>"
+        f"<span class='rail-card__date'>March {n + 3}, 2026</span><p>{excerpt}</p></div>"
+    )
+
+
+TEASERS = [
+    ("The ferry timetable nobody asked for", "Commuters on the early boat say the new times "
+     "miss the first train by four minutes, every single weekday morning since January."),
+    ("A roundabout too far", "Residents of the lower town question why a junction that has "
+     "never seen a crash needs a roundabout costing more than the library's roof."),
+    ("Allotments in the balance", "Plot holders fear the council's housing plan will swallow "
+     "the last allotments inside the ring road, waiting lists and all."),
+]  # fmt: skip
+
+
+MORE_BODY = [
+    "The volunteers have asked for nothing but a key and a kettle. They already sort the "
+    "donated books, mend the spines with tape and keep a list of who is waiting for what.",
+    "The county's own survey found that two in three visitors walk to the library, and that "
+    "most of them are over seventy or under twelve: the two groups least able to take a bus.",
+    "Nobody disputes that the hub is a fine building. The question is whether a fine building "
+    "three miles away serves a street better than a leaky one at the end of it.",
+    "Councillors will vote on the closure next month. They should visit on a wet Tuesday "
+    "first, and count the people who have nowhere else warm to sit with a newspaper.",
+]
+
+
+def test_a_rail_of_teaser_cards_after_the_body_goes() -> None:
+    body = "".join(f"<p>{t}</p>" for t in [*BODY, *MORE_BODY])
+    rail = "".join(_teaser_card(n, title, text) for n, (title, text) in enumerate(TEASERS))
+    result = _record(f"<div class='story-body'>{body}<h2>Read this next</h2>"
+                     f"<div class='rail'>{rail}</div></div>")  # fmt: skip
+    assert "Fix the roof" in result.text
+    assert "ferry timetable" not in result.text and "allotments inside" not in result.text
+
+
+def test_body_sections_with_linked_headings_of_their_own_page_stay() -> None:
+    sections = "".join(
+        f"<section class='part'><h2><a href='#part-{n}'>Part {n}</a></h2><p>{text}</p></section>"
+        for n, text in enumerate(BODY)
+    )
+    result = _record(sections)
+    assert all(text in result.text for text in BODY)
+
+
+def test_a_listing_page_made_of_cards_keeps_them() -> None:
+    rail = "".join(_teaser_card(n, title, text) for n, (title, text) in enumerate(TEASERS))
+    listing = fromstring(
+        f"<html><body><h1>Opinion</h1><div class='rail'>{rail}</div></body></html>"
+    )
+    assert teaser_grids(listing) == []
+    page = fromstring(
+        "<html><body>" + "".join(f"<p>{t}</p>" for t in [*BODY, *MORE_BODY])
+        + f"<div class='rail'>{rail}</div></body></html>"
+    )  # fmt: skip
+    assert [g.get("class") for g in teaser_grids(page)] == ["rail"]

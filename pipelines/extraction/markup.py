@@ -15,6 +15,7 @@ from lxml.html import HtmlElement
 from crawler.dataset.schema import Removed
 
 from .nodetext import spaced_text
+from .teasers import teaser_grids
 from .textfilter import kind_of_text
 
 __all__ = [
@@ -183,7 +184,7 @@ def strip_markup(
     for node, kind in _outside_article(tree, candidates):
         if _attached(node, tree):
             _drop(node, kind, removed)
-    for node in _link_lists(tree):
+    for node in [*_link_lists(tree), *teaser_grids(tree)]:
         _drop(node, "related", removed)
     return removed
 
