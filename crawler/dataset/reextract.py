@@ -1,36 +1,43 @@
-"""Re-extraction: rebuild a site's articles and rejects from the raw archive, swapped in whole."""
+"""Re-extraction: rebuild a site's articles and rejects from the raw archive, swapped in whole.
+
+Memory does not grow with the site: replayed and stored rows are spilled to disk in hash
+buckets of about `batch_rows` rows and combined one bucket at a time (`reextract_rows`).
+"""
 
 from __future__ import annotations
 
+import math
 import shutil
-from collections.abc import Callable
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
-import pyarrow.dataset as ds
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from crawler.dataset.compaction import exchange_paths, quarantine, remove_stale_staging
 from crawler.dataset.files import table_files
-from crawler.dataset.loader import open_dataset, with_defaults
+from crawler.dataset.loader import TABLES, migrate
 from crawler.dataset.locking import exclusive_lock
 from crawler.dataset.raw import RawArchive
-from crawler.dataset.reextract_changes import SiteChanges, state_of
+from crawler.dataset.reextract_changes import SiteChanges
+from crawler.dataset.reextract_rows import (
+    REPLAYED,
+    STORED_ARTICLE,
+    STORED_REJECT,
+    RowCombiner,
+    number_revisions,
+    page_key,
+)
 from crawler.dataset.runid import new_run_id
-from crawler.dataset.schema import (
-    ARTICLE_SCHEMA,
-    PARTITION_FIELDS,
-    REJECT_SCHEMA,
-    ArticleRecord,
-    RejectReason,
-    RejectRecord,
-)  # fmt: skip
+from crawler.dataset.schema import PARTITION_FIELDS, ArticleRecord, RejectReason, RejectRecord
+from crawler.dataset.spill import Spill
 from crawler.dataset.writer import DatasetWriter
 from crawler.items import PageItem
 
-__all__ = ["Replayer", "reextract_site"]
+__all__ = ["BATCH_ROWS", "Replayer", "number_revisions", "reextract_site"]
 
-EPOCH = datetime.fromtimestamp(0, UTC)
+BATCH_ROWS = 5_000  # rows held at once per step: ~30 MB of 4 KB articles
 Tick = Callable[[int, dict[str, int]], None]
 
 
@@ -40,73 +47,51 @@ class Replayer(Protocol):
     async def verdict(self, item: PageItem, run_id: str) -> ArticleRecord | RejectRecord: ...
 
 
-def _duplicate(record: ArticleRecord, run_id: str) -> RejectRecord:
-    return RejectRecord(
-        url=record.url, site=record.site, reason=RejectReason.DUPLICATE,
-        detail=f"canonical URL {record.canonical_url} already stored this run",
-        http_status=record.http_status, fetched_at=record.fetched_at, run_id=run_id,
-    )  # fmt: skip
-
-
-async def _replay(
-    archive: RawArchive, site: str, replayer: Replayer, tick: Tick
-) -> tuple[list[dict], list[dict], set[tuple[str, str]]]:
-    articles, rejects, keys = [], [], set()
-    seen: set[tuple[str, str]] = set()  # (run_id, canonical URL): DedupePipeline's per-run rule
+async def _replay(archive: RawArchive, site: str, replayer: Replayer, spill: Spill,
+                  tick: Tick) -> None:  # fmt: skip
+    """Spill each archived page's new row, in archive order (duplicates are found later)."""
     counts = {"rejects": 0, "failed": 0}
-    for done, (page, body) in enumerate(archive.pages(site), start=1):
+    for seq, (page, body) in enumerate(archive.pages(site), start=1):
         result = await replayer.verdict(page.to_item(body), page.run_id)
-        if isinstance(result, ArticleRecord) and (page.run_id, result.canonical_url) in seen:
-            result = _duplicate(result, page.run_id)
-        if isinstance(result, ArticleRecord):
-            seen.add((page.run_id, result.canonical_url))
-            articles.append(result.to_row())
-        else:
-            rejects.append(result.to_row())
+        if isinstance(result, RejectRecord):
             counts["rejects"] += 1
             counts["failed"] += result.reason == RejectReason.EXTRACTION_FAILED
-        keys.add((page.run_id, page.url))
-        tick(done, counts)
-    return articles, rejects, keys
+        row = result.to_row()
+        spill.add(page_key(row), (REPLAYED, seq, row))
+        tick(seq, counts)
 
 
-def number_revisions(rows: list[dict], old: dict[tuple[str, str], int]) -> list[dict]:
-    """One row per change of text per article, revisions counted up in fetch order.
-
-    A fetch whose text equals the article's previous row adds nothing (the crawl's
-    `Unchanged`); an article's first row keeps the revision it had before, if any.
-    """
-    rows = sorted(rows, key=lambda r: (r["canonical_url"], r["fetched_at"] or EPOCH, r["run_id"]))
-    kept: list[dict] = []
-    for row in rows:
-        previous = kept[-1] if kept and kept[-1]["canonical_url"] == row["canonical_url"] else None
-        if previous is None:
-            revision = old.get((row["run_id"], row["url"]), 1)
-        elif previous["content_hash"] == row["content_hash"]:
-            continue
-        else:
-            revision = previous["revision"] + 1
-        kept.append({**row, "revision": revision})
-    return kept
+def _stored(root: Path, table: str, site: str, files: list[Path]) -> Iterator[dict[str, Any]]:
+    """The site's stored rows, file after file in batches, in the current schema."""
+    for path in files:
+        month = path.parent.name.removeprefix("month=")
+        with pq.ParquetFile(path) as parquet:
+            for batch in parquet.iter_batches(batch_size=1024):
+                for row in migrate(pa.Table.from_batches([batch]), table).to_pylist():
+                    yield {**row, "site": site, "month": month}
 
 
-def _stored(root: Path, table: str, site: str) -> list[dict]:
-    stored = open_dataset(root, table, [site]).to_table(filter=ds.field("site") == site)
-    return with_defaults(stored, table).to_pylist()
+def _spill_stored(root: Path, site: str, spill: Spill) -> None:
+    for table, tag in (("articles", STORED_ARTICLE), ("rejects", STORED_REJECT)):
+        files = table_files(root / table, TABLES[table], [site]).readable
+        for order, row in enumerate(_stored(root, table, site, files)):
+            spill.add(page_key(row), (tag, order, row))
 
 
-def _write(rows: list[dict], target: Path, schema: Any, run_id: str) -> None:
-    writer = DatasetWriter(target, schema, PARTITION_FIELDS, f"part-{run_id}-reextract",
-                           flush_rows=10_000, flush_seconds=float("inf"))  # fmt: skip
-    for row in rows:
-        writer.write(row)
+def _no_tick(done: int, counts: dict[str, int]) -> None:
+    pass
+
+
+def _writer(root: Path, table: str, run_id: str, batch_rows: int) -> DatasetWriter:
+    return DatasetWriter(root / table / f".reextract-{run_id}", TABLES[table], PARTITION_FIELDS,
+                         f"part-{run_id}-reextract", flush_rows=batch_rows,
+                         flush_seconds=float("inf"))  # fmt: skip
+
+
+def _swap(root: Path, table: str, site: str, writer: DatasetWriter) -> None:
+    """Exchange the site's new partition, written beside the live one, with it in one step."""
     writer.close()
-
-
-def _swap(root: Path, table: str, site: str, rows: list[dict], schema: Any, run_id: str) -> None:
-    """Write the site's new partition beside the live one, then exchange them in one step."""
-    staging = root / table / f".reextract-{run_id}"
-    _write(rows, staging, schema, run_id)
+    staging = writer.root
     new_site, live = staging / f"site={site}", root / table / f"site={site}"
     new_site.mkdir(parents=True, exist_ok=True)
     live.mkdir(parents=True, exist_ok=True)
@@ -114,37 +99,60 @@ def _swap(root: Path, table: str, site: str, rows: list[dict], schema: Any, run_
     shutil.rmtree(staging)  # now holds the old files
 
 
+def _buckets(root: Path, site: str, archive: RawArchive, batch_rows: int) -> int:
+    stored = sum(sum(table_files(root / t, TABLES[t], [site], warn=False).rows.values())
+                 for t in TABLES)  # fmt: skip
+    return math.ceil((archive.count(site) + stored) / batch_rows)
+
+
 async def reextract_site(
     root: Path | str, site: str, replayer: Replayer, *, dry_run: bool = False,
-    tick: Tick | None = None,
+    tick: Tick | None = None, batch_rows: int = BATCH_ROWS,
 ) -> SiteChanges:  # fmt: skip
     """Rebuild one site's rows from its archived pages; rows with no raw page are kept as is.
 
     Holds the dataset's exclusive lock (refused while a crawl writes). Articles and rejects
-    are each swapped in with one atomic exchange; `dry_run` only reports.
+    are each swapped in with one atomic exchange; `dry_run` only reports. About
+    `batch_rows` rows are held in memory at once, whatever the site's size.
     """
     root = Path(root)
     run_id = new_run_id()
     with exclusive_lock(root):
         remove_stale_staging(root)
-        new_articles, new_rejects, keys = await _replay(
-            RawArchive(root), site, replayer, tick or (lambda done, counts: None)
-        )
-        old_articles, old_rejects = _stored(root, "articles", site), _stored(root, "rejects", site)
-        kept_articles = [r for r in old_articles if (r["run_id"], r["url"]) not in keys]
-        kept_rejects = [r for r in old_rejects if (r["run_id"], r["url"]) not in keys]
-        revisions = {(r["run_id"], r["url"]): r["revision"] for r in old_articles}
-        articles = number_revisions(kept_articles + new_articles, revisions)
-        rejects = kept_rejects + new_rejects
-        changes = SiteChanges(site, len(keys), len(kept_articles), len(kept_rejects))
-        changes.articles_before, changes.articles_after = len(old_articles), len(articles)
-        changes.rejects_before, changes.rejects_after = len(old_rejects), len(rejects)
-        changes.compare(keys, state_of(old_articles, old_rejects), state_of(articles, rejects))
-        if not dry_run:
+        writers = {} if dry_run else {t: _writer(root, t, run_id, batch_rows) for t in TABLES}
+        try:
+            changes = await _rebuild(root, site, replayer, writers, run_id,
+                                     tick or _no_tick, max(1, batch_rows))  # fmt: skip
+        except BaseException:
+            for writer in writers.values():
+                shutil.rmtree(writer.root, ignore_errors=True)
+            raise
+        if writers:
             # The swap removes the old partition: files that are not ours are moved aside first.
-            for table, schema in (("articles", ARTICLE_SCHEMA), ("rejects", REJECT_SCHEMA)):
+            for table, schema in TABLES.items():
                 foreign = table_files(root / table, schema, [site], warn=False).skipped
                 quarantine(root, table, foreign, run_id)
-            _swap(root, "articles", site, articles, ARTICLE_SCHEMA, run_id)
-            _swap(root, "rejects", site, rejects, REJECT_SCHEMA, run_id)
+            for table, writer in writers.items():
+                _swap(root, table, site, writer)
+    return changes
+
+
+async def _rebuild(
+    root: Path, site: str, replayer: Replayer, writers: dict[str, DatasetWriter], run_id: str,
+    tick: Tick, batch_rows: int,
+) -> SiteChanges:  # fmt: skip
+    """Replay, combine and write the site's rows through spill files removed on return."""
+    archive = RawArchive(root)
+    spill_dir = root / "articles" / f".reextract-{run_id}-spill"
+    try:
+        buckets = _buckets(root, site, archive, batch_rows)
+        by_page = Spill(spill_dir / "pages", buckets, batch_rows)
+        await _replay(archive, site, replayer, by_page, tick)
+        _spill_stored(root, site, by_page)
+        changes = SiteChanges(site)
+        combiner = RowCombiner(writers.get("articles"), writers.get("rejects"), spill_dir,
+                               buckets, batch_rows, changes)  # fmt: skip
+        combiner.combine(by_page)
+    finally:
+        shutil.rmtree(spill_dir, ignore_errors=True)
     return changes

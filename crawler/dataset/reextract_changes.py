@@ -6,9 +6,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["SiteChanges", "format_changes", "state_of"]
+__all__ = ["SiteChanges", "article_state", "format_changes", "reject_state"]
 
 TOP = 5
+# Distinct text blocks counted per direction: beyond, the rarest are forgotten (totals stay
+# exact) so that a site whose every text changed does not hold all its blocks in memory.
+LINES_KEPT = 10_000
 # Transitions of one archived page's row, old -> new, and how they are reported.
 LABELS = {
     "unchanged": "unchanged",
@@ -23,17 +26,15 @@ CROSSINGS = {("article", "reject"): "now_rejected", ("reject", "article"): "newl
 Key = tuple[str, str]  # (run_id, url): one fetched page
 
 
-def state_of(articles: list[dict], rejects: list[dict]) -> dict[Key, dict[str, Any]]:
-    """Each page's row in a dataset: an article row, a reject row, or absent."""
-    states: dict[Key, dict[str, Any]] = {}
-    for row in rejects:
-        states[(row["run_id"], row["url"])] = {"kind": "reject", "reason": row["reason"]}
-    for row in articles:
-        states[(row["run_id"], row["url"])] = {
-            "kind": "article", "hash": row["content_hash"], "text": row["text"],
-            "kinds": Counter(r["kind"] for r in row["removed"] or []),
-        }  # fmt: skip
-    return states
+def article_state(row: dict[str, Any]) -> dict[str, Any]:
+    """What the report compares of a page's article row."""
+    return {"kind": "article", "hash": row["content_hash"], "text": row["text"],
+            "kinds": Counter(r["kind"] for r in row["removed"] or [])}  # fmt: skip
+
+
+def reject_state(row: dict[str, Any]) -> dict[str, Any]:
+    """What the report compares of a page's reject row."""
+    return {"kind": "reject", "reason": row["reason"]}
 
 
 @dataclass(slots=True)
@@ -52,18 +53,19 @@ class SiteChanges:
     reasons_changed: int = 0
     lines_removed: Counter[str] = field(default_factory=Counter)
     lines_added: Counter[str] = field(default_factory=Counter)
+    blocks_removed: int = 0
+    blocks_added: int = 0
+    lines_pruned: bool = False  # distinct blocks beyond LINES_KEPT were forgotten
     kinds_before: Counter[str] = field(default_factory=Counter)
     kinds_after: Counter[str] = field(default_factory=Counter)
 
-    def compare(self, keys: set[Key], old: dict[Key, dict], new: dict[Key, dict]) -> None:
-        """Classify each replayed page by its old and new row."""
-        for key in keys:
-            before, after = old.get(key), new.get(key)
-            self.transitions[self._transition(before, after)] += 1
-            if before and before["kind"] == "article":
-                self.kinds_before.update(before["kinds"])
-            if after and after["kind"] == "article":
-                self.kinds_after.update(after["kinds"])
+    def record(self, before: dict | None, after: dict | None) -> None:
+        """Classify one replayed page by its old and new row (`*_state`, None when absent)."""
+        self.transitions[self._transition(before, after)] += 1
+        if before and before["kind"] == "article":
+            self.kinds_before.update(before["kinds"])
+        if after and after["kind"] == "article":
+            self.kinds_after.update(after["kinds"])
 
     def _transition(self, before: dict | None, after: dict | None) -> str:
         kinds = (before or {}).get("kind", ""), (after or {}).get("kind", "")
@@ -81,8 +83,16 @@ class SiteChanges:
 
     def _diff(self, old: str, new: str) -> None:
         before, after = Counter(_lines(old)), Counter(_lines(new))
-        self.lines_removed.update(before - after)
-        self.lines_added.update(after - before)
+        removed, added = before - after, after - before
+        self.blocks_removed += removed.total()
+        self.blocks_added += added.total()
+        for counter, change in ((self.lines_removed, removed), (self.lines_added, added)):
+            counter.update(change)
+            if len(counter) > 2 * LINES_KEPT:
+                kept = counter.most_common(LINES_KEPT)
+                counter.clear()
+                counter.update(dict(kept))
+                self.lines_pruned = True
 
 
 def _lines(text: str) -> list[str]:
@@ -106,10 +116,10 @@ def format_changes(changes: SiteChanges) -> str:
         f"rejects {c.rejects_before} -> {c.rejects_after}",
         f"  {counts}",
     ]
-    removed, added = sum(c.lines_removed.values()), sum(c.lines_added.values())
-    if removed or added:
-        lines.append(f"  text blocks: {removed} removed ({len(c.lines_removed)} distinct), "
-                     f"{added} added ({len(c.lines_added)} distinct)")  # fmt: skip
+    if c.blocks_removed or c.blocks_added:
+        removed, added = _distinct(c, c.lines_removed), _distinct(c, c.lines_added)
+        lines.append(f"  text blocks: {c.blocks_removed} removed ({removed}), "
+                     f"{c.blocks_added} added ({added})")  # fmt: skip
     for title, counter in (("removed", c.lines_removed), ("added", c.lines_added)):
         if counter:
             lines.append(f"  most common {title} lines:")
@@ -119,3 +129,9 @@ def format_changes(changes: SiteChanges) -> str:
     if moved:
         lines.append(f"  removed blocks by kind: {moved}")
     return "\n".join(lines)
+
+
+def _distinct(changes: SiteChanges, counter: Counter[str]) -> str:
+    if changes.lines_pruned and len(counter) >= LINES_KEPT:
+        return f"over {LINES_KEPT} distinct"
+    return f"{len(counter)} distinct"
