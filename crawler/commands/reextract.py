@@ -76,7 +76,8 @@ class Command(ScrapyCommand):
             return
         replayer = replayer_from_settings(self.settings, root)
         try:
-            results = asyncio.run(_all(root, sites, replayer, archive, opts.dry_run))
+            batch_rows = self.settings.getint("REEXTRACT_BATCH_ROWS")
+            results = asyncio.run(_all(root, sites, replayer, archive, opts.dry_run, batch_rows))
         except DatasetBusy as exc:
             print(f"not re-extracted: {exc}; run it when no crawl is writing")
             self.exitcode = 1
@@ -96,8 +97,9 @@ def _total(results: list[SiteChanges], dry_run: bool, root: Path) -> str:
 
 
 async def _all(
-    root: Path, sites: list[str], replayer: Replayer, archive: RawArchive, dry_run: bool
-) -> list[SiteChanges]:
+    root: Path, sites: list[str], replayer: Replayer, archive: RawArchive, dry_run: bool,
+    batch_rows: int,
+) -> list[SiteChanges]:  # fmt: skip
     # Here, not at the top: it imports pyarrow.dataset (and pandas), and Scrapy imports
     # every command for `scrapy crawl` too.
     from crawler.dataset.reextract import reextract_site
@@ -106,7 +108,8 @@ async def _all(
     for site in sites:
         progress = Progress(f"reextract {site}", terminal(), PROGRESS_SECONDS, archive.count(site))
         tick = _ticker(progress)
-        results.append(await reextract_site(root, site, replayer, dry_run=dry_run, tick=tick))
+        results.append(await reextract_site(root, site, replayer, dry_run=dry_run, tick=tick,
+                                            batch_rows=batch_rows))  # fmt: skip
         progress.finish()
     return results
 
