@@ -118,7 +118,7 @@ EXTENSIONS["crawler.distributed.worker.SharedCrawlWorker"] = 700
 # deliberately (`-s RAW_ARCHIVE=True`). `scrapy demo` turns it on.
 RAW_ARCHIVE = False
 RAW_ARCHIVE_FLUSH_ROWS = 250  # pages buffered per flush: raw bodies are large
-REEXTRACT_BATCH_ROWS = 5000  # rows `scrapy reextract` holds at once; the rest wait on disk
+REEXTRACT_BATCH_ROWS = 2000  # rows `scrapy reextract` holds at once; the rest wait on disk
 # Per-site quality indicators compared with the previous runs (crawler/monitor/drift.py).
 DRIFT_ENABLED = True
 DRIFT_WINDOW = 5  # earlier runs the baseline is the median of

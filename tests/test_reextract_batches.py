@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pyarrow.parquet as pq
 import pytest
 
 from crawler.dataset import load, load_rejects
@@ -77,6 +78,11 @@ def test_rows_are_read_back_a_bounded_bucket_at_a_time(
     asyncio.run(reextract_site(tmp_path / "root", SITE, replayer(), batch_rows=7))
     # ~60 stored and replayed rows: many buckets, none near the whole site.
     assert len(sizes) > 10 and max(sizes) <= 3 * 7, sizes
+    # The new files are written month by month, 7 rows at most each, not one per row or flush.
+    for table in ("articles", "rejects"):
+        files = list((tmp_path / "root" / table).rglob("*.parquet"))
+        rows = [pq.ParquetFile(f).metadata.num_rows for f in files]
+        assert max(rows) <= 7 and len(files) < sum(rows), (table, rows)
 
 
 def test_the_report_forgets_rare_lines_beyond_its_bound(monkeypatch: pytest.MonkeyPatch) -> None:

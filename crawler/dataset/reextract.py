@@ -31,13 +31,15 @@ from crawler.dataset.reextract_rows import (
 )
 from crawler.dataset.runid import new_run_id
 from crawler.dataset.schema import PARTITION_FIELDS, ArticleRecord, RejectReason, RejectRecord
-from crawler.dataset.spill import Spill
+from crawler.dataset.spill import KeyedSpill, Spill
 from crawler.dataset.writer import DatasetWriter
 from crawler.items import PageItem
 
-__all__ = ["BATCH_ROWS", "Replayer", "number_revisions", "reextract_site"]
+__all__ = ["BATCH_ROWS", "NewPartitions", "Replayer", "number_revisions", "reextract_site"]
 
-BATCH_ROWS = 5_000  # rows held at once per step: ~30 MB of 4 KB articles
+BATCH_ROWS = 2_000  # rows held at once per step: ~25 MB of 4 KB articles
+# Five spills fill their buffers at once while a bucket is combined: each gets a share.
+SPILL_SHARE = 8
 Tick = Callable[[int, dict[str, int]], None]
 
 
@@ -65,8 +67,9 @@ def _stored(root: Path, table: str, site: str, files: list[Path]) -> Iterator[di
     """The site's stored rows, file after file in batches, in the current schema."""
     for path in files:
         month = path.parent.name.removeprefix("month=")
-        with pq.ParquetFile(path) as parquet:
-            for batch in parquet.iter_batches(batch_size=1024):
+        # No Arrow threads: see raw._read.
+        with pq.ParquetFile(path, pre_buffer=False) as parquet:
+            for batch in parquet.iter_batches(batch_size=1024, use_threads=False):
                 for row in migrate(pa.Table.from_batches([batch]), table).to_pylist():
                     yield {**row, "site": site, "month": month}
 
@@ -82,16 +85,35 @@ def _no_tick(done: int, counts: dict[str, int]) -> None:
     pass
 
 
-def _writer(root: Path, table: str, run_id: str, batch_rows: int) -> DatasetWriter:
-    return DatasetWriter(root / table / f".reextract-{run_id}", TABLES[table], PARTITION_FIELDS,
-                         f"part-{run_id}-reextract", flush_rows=batch_rows,
-                         flush_seconds=float("inf"))  # fmt: skip
+class NewPartitions:
+    """A table's new rows, spilled by partition, then written partition after partition.
+
+    So each file holds one month (up to `batch_rows` rows), however the rows arrived.
+    """
+
+    def __init__(
+        self, staging: Path, table: str, run_id: str, spill: Path, batch_rows: int
+    ) -> None:
+        self.writer = DatasetWriter(staging, TABLES[table], PARTITION_FIELDS,
+                                    f"part-{run_id}-reextract", flush_rows=batch_rows,
+                                    flush_seconds=float("inf"))  # fmt: skip
+        self.spill = KeyedSpill(spill, max(1, batch_rows // SPILL_SHARE))
+
+    def write(self, row: dict[str, Any]) -> None:
+        """Keep a row of the new partitions."""
+        self.spill.add("/".join(str(row[name]) for name in PARTITION_FIELDS), row)
+
+    def close(self) -> None:
+        """Write every partition's rows into the staging directory."""
+        for _, chunks in self.spill.each():
+            for chunk in chunks:
+                for row in chunk:
+                    self.writer.write(row)
+            self.writer.flush()
 
 
-def _swap(root: Path, table: str, site: str, writer: DatasetWriter) -> None:
+def _swap(root: Path, table: str, site: str, staging: Path) -> None:
     """Exchange the site's new partition, written beside the live one, with it in one step."""
-    writer.close()
-    staging = writer.root
     new_site, live = staging / f"site={site}", root / table / f"site={site}"
     new_site.mkdir(parents=True, exist_ok=True)
     live.mkdir(parents=True, exist_ok=True)
@@ -117,42 +139,49 @@ async def reextract_site(
     """
     root = Path(root)
     run_id = new_run_id()
+    staging = {} if dry_run else {t: root / t / f".reextract-{run_id}" for t in TABLES}
     with exclusive_lock(root):
         remove_stale_staging(root)
-        writers = {} if dry_run else {t: _writer(root, t, run_id, batch_rows) for t in TABLES}
         try:
-            changes = await _rebuild(root, site, replayer, writers, run_id,
+            changes = await _rebuild(root, site, replayer, staging, run_id,
                                      tick or _no_tick, max(1, batch_rows))  # fmt: skip
         except BaseException:
-            for writer in writers.values():
-                shutil.rmtree(writer.root, ignore_errors=True)
+            for directory in staging.values():
+                shutil.rmtree(directory, ignore_errors=True)
             raise
-        if writers:
+        if staging:
             # The swap removes the old partition: files that are not ours are moved aside first.
             for table, schema in TABLES.items():
                 foreign = table_files(root / table, schema, [site], warn=False).skipped
                 quarantine(root, table, foreign, run_id)
-            for table, writer in writers.items():
-                _swap(root, table, site, writer)
+            for table, directory in staging.items():
+                _swap(root, table, site, directory)
     return changes
 
 
 async def _rebuild(
-    root: Path, site: str, replayer: Replayer, writers: dict[str, DatasetWriter], run_id: str,
+    root: Path, site: str, replayer: Replayer, staging: dict[str, Path], run_id: str,
     tick: Tick, batch_rows: int,
 ) -> SiteChanges:  # fmt: skip
     """Replay, combine and write the site's rows through spill files removed on return."""
     archive = RawArchive(root)
-    spill_dir = root / "articles" / f".reextract-{run_id}-spill"
+    spill = root / "articles" / f".reextract-{run_id}-spill"
     try:
-        buckets = _buckets(root, site, archive, batch_rows)
-        by_page = Spill(spill_dir / "pages", buckets, batch_rows)
+        out = {t: NewPartitions(d, t, run_id, spill / f"new-{t}", batch_rows)
+               for t, d in staging.items()}  # fmt: skip
+        buckets, buffer = (
+            _buckets(root, site, archive, batch_rows),
+            max(1, batch_rows // SPILL_SHARE),
+        )
+        by_page = Spill(spill / "pages", buckets, buffer)
         await _replay(archive, site, replayer, by_page, tick)
         _spill_stored(root, site, by_page)
         changes = SiteChanges(site)
-        combiner = RowCombiner(writers.get("articles"), writers.get("rejects"), spill_dir,
-                               buckets, batch_rows, changes)  # fmt: skip
+        combiner = RowCombiner(out.get("articles"), out.get("rejects"), spill, buckets, buffer,
+                               changes)  # fmt: skip
         combiner.combine(by_page)
+        for partitions in out.values():
+            partitions.close()
     finally:
-        shutil.rmtree(spill_dir, ignore_errors=True)
+        shutil.rmtree(spill, ignore_errors=True)
     return changes

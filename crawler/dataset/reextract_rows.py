@@ -13,15 +13,14 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from crawler.dataset.reextract_changes import SiteChanges, article_state, reject_state
 from crawler.dataset.schema import RejectReason, RejectRecord
 from crawler.dataset.spill import Spill
-from crawler.dataset.writer import DatasetWriter
 
 __all__ = ["EPOCH", "REPLAYED", "STORED_ARTICLE", "STORED_REJECT", "RowCombiner",
-           "number_revisions", "page_key"]  # fmt: skip
+           "RowSink", "number_revisions", "page_key"]  # fmt: skip
 
 EPOCH = datetime.fromtimestamp(0, UTC)
 # What a record in the first pass's spill is: (tag, order, row); order is the read order of
@@ -29,6 +28,12 @@ EPOCH = datetime.fromtimestamp(0, UTC)
 STORED_ARTICLE, STORED_REJECT, REPLAYED = "stored-article", "stored-reject", "replayed"
 Key = tuple[str, str]
 Origin = tuple[int, int]  # (0, read order) for kept rows, (1, replay order) for replayed ones
+
+
+class RowSink(Protocol):
+    """Where the new partitions' rows go."""
+
+    def write(self, row: dict[str, Any]) -> None: ...
 
 
 def page_key(row: dict[str, Any]) -> str:
@@ -76,7 +81,7 @@ class RowCombiner:
     """
 
     def __init__(
-        self, articles: DatasetWriter | None, rejects: DatasetWriter | None,
+        self, articles: RowSink | None, rejects: RowSink | None,
         staging: Path, buckets: int, buffer_rows: int, changes: SiteChanges,
     ) -> None:  # fmt: skip
         self.articles, self.rejects, self.changes = articles, rejects, changes

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Spill"]
+__all__ = ["KeyedSpill", "Spill"]
 
 
 class Spill:
@@ -30,7 +30,7 @@ class Spill:
 
     def add(self, key: str, record: Any) -> None:
         """Keep `record` in the bucket of `key`."""
-        bucket = zlib.crc32(key.encode("utf-8", "surrogatepass")) % self.buckets
+        bucket = self._bucket(key)
         self._buffers.setdefault(bucket, []).append(record)
         self._buffered += 1
         if self._buffered >= self.buffer_rows:
@@ -48,18 +48,41 @@ class Spill:
         """Each non-empty bucket's records in the order they were added; its file then goes."""
         self.flush()
         for bucket in range(self.buckets):
-            path = self._path(bucket)
-            if not path.exists():
-                continue
-            records: list[Any] = []
-            with open(path, "rb") as source:
-                while True:
-                    try:
-                        records += pickle.load(source)
-                    except EOFError:
-                        break
-            path.unlink()
-            yield records
+            if self._path(bucket).exists():
+                yield [record for chunk in self.chunks(bucket) for record in chunk]
+
+    def chunks(self, bucket: int) -> Iterator[list[Any]]:
+        """A bucket's records as flushed, `buffer_rows` at most per chunk; its file then goes."""
+        path = self._path(bucket)
+        with open(path, "rb") as source:
+            while True:
+                try:
+                    yield pickle.load(source)
+                except EOFError:
+                    break
+        path.unlink()
+
+    def _bucket(self, key: str) -> int:
+        return zlib.crc32(key.encode("utf-8", "surrogatepass")) % self.buckets
 
     def _path(self, bucket: int) -> Path:
         return self.directory / f"bucket-{bucket:06d}.pickle"
+
+
+class KeyedSpill(Spill):
+    """A spill with one bucket per distinct key, for keys of few values (partitions)."""
+
+    def __init__(self, directory: Path, buffer_rows: int) -> None:
+        super().__init__(directory, 1, buffer_rows)
+        self.keys: dict[str, int] = {}
+
+    def _bucket(self, key: str) -> int:
+        bucket = self.keys.setdefault(key, len(self.keys))
+        self.buckets = len(self.keys)
+        return bucket
+
+    def each(self) -> Iterator[tuple[str, Iterator[list[Any]]]]:
+        """Each key, in sorted order, with its records' chunks (see `chunks`)."""
+        self.flush()
+        for key in sorted(self.keys):
+            yield key, self.chunks(self.keys[key])
