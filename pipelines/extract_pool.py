@@ -52,7 +52,7 @@ class ExtractionPool:
         # Workers fork from the forkserver: what it loaded once, they start with. A worker
         # is replaced after `max_tasks` pages, so what its heap gathers (fragments of large
         # parsed trees, caches) stays bounded; a fork of the warm forkserver costs ~10 ms.
-        context.set_forkserver_preload(["pipelines.extraction.warmup"])
+        context.set_forkserver_preload(["pipelines.extraction.preload"])
         self._pool = ProcessPool(max_workers=workers, max_tasks=max_tasks, context=context)
         self._slots: asyncio.Semaphore | None = None
         self.in_flight = 0

@@ -130,7 +130,8 @@ def test_prints_the_metric_of_the_written_predictions(
     assert f"docs={len(scored)} " in line, stdout
     assert f"F1={expected.f1:.3f}" in line and f"P={expected.precision:.3f}" in line, stdout
     assert 0 < expected.f1 < 1
-    assert re.search(r"^ours: [\d.]+ s, [\d.]+ pages/s$", stdout, re.M), stdout
+    rate = r"^ours: [\d.]+ s, [\d.]+ pages/s \(CPU time, warmed up\)$"
+    assert re.search(rate, stdout, re.M), stdout
 
 
 def test_lists_the_worst_pages_with_scores_and_urls(evaluated: tuple[str, list[dict]]) -> None:
@@ -226,3 +227,26 @@ def test_the_baseline_shows_both_trafilatura_runs_and_a_time_ratio_to_each(
 def test_markup_ablation_runs(dataset: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main([str(dataset), "--limit", "2", "--ablate-markup"]) == 0
     assert "without appeal" in capsys.readouterr().out
+
+
+def test_every_timed_extractor_is_warmed_up_before_the_clock_starts() -> None:
+    """One-time loading (language model, suffix list, locales) is no per-page cost: each
+    extractor first sees the built-in warm-up pages, untimed, then the dataset."""
+    from pipelines.extraction.evaluation.evalset import Sample
+    from pipelines.extraction.evaluation.runs import Prediction, run_interleaved
+    from pipelines.extraction.warmup import WARM_UP_PAGES
+
+    calls: list[tuple[str, str]] = []
+
+    def recorder(name: str) -> Callable[[bytes, str], Prediction]:
+        def extract(body: bytes, url: str) -> Prediction:
+            calls.append((name, url))
+            return Prediction("")
+
+        return extract
+
+    sample = Sample({"id": "x", "url": "https://example.org/x"}, b"<html></html>")
+    runs = run_interleaved([("a", recorder("a")), ("b", recorder("b"))], [sample])
+    warm = [(name, page.url) for name in "ab" for page in WARM_UP_PAGES]
+    assert calls == [*warm, ("a", sample.url), ("b", sample.url)]
+    assert set(runs[0].predictions) == {"x"}

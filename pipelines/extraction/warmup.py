@@ -1,21 +1,19 @@
-"""Importing this module loads everything extraction otherwise loads on first use.
+"""Built-in pages whose extraction loads everything extraction otherwise loads on first use.
 
 The language model, the public-suffix list, the date parser's locale data and the parts of
 trafilatura's cascade that only the full run touches cost a fresh process about a second
-of CPU on its first pages. The extraction pool's forkserver imports this module, so each
-worker it forks starts with them loaded (shared copy-on-write) instead of loading them
-itself, again after every recycle.
+of CPU on its first pages. The extraction pool's forkserver runs `warm_up` (see
+`preload`), and `scrapy evaluate` warms every extractor it times on these pages, so one-time
+loading is not counted as the cost of the first pages.
 """
 
 from __future__ import annotations
-
-import gc
 
 from .core import extract
 from .language import _identifier
 from .page import Page
 
-__all__ = ["warm_up"]
+__all__ = ["WARM_UP_PAGES", "warm_up"]
 
 _URL = "https://www.example.co.uk/opinion/ferry"
 
@@ -55,10 +53,3 @@ def warm_up() -> None:
     _identifier()
     for page in WARM_UP_PAGES:
         extract(page)
-
-
-warm_up()
-# Workers fork from the forkserver: frozen, its objects sit in a generation their garbage
-# collections never visit, so collecting does not write to (and copy) the shared pages.
-gc.collect()
-gc.freeze()

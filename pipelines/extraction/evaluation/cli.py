@@ -88,10 +88,10 @@ def report(samples: Sequence[Sample], runs: Sequence[Run], lowercase: bool) -> N
 
 
 def speed(pages: int, runs: Sequence[Run]) -> None:
-    """Each run's extraction time and rate, and the time ratio of ours to each baseline."""
+    """Each run's extraction CPU time and rate, and the time ratio of ours to each baseline."""
     for result in runs:
         rate = pages / result.seconds if result.seconds else float("inf")
-        print(f"{result.name}: {result.seconds:.1f} s, {rate:.1f} pages/s")
+        print(f"{result.name}: {result.seconds:.1f} s, {rate:.1f} pages/s (CPU time, warmed up)")
     for other in runs[1:]:
         if other.seconds:
             ratio = runs[0].seconds / other.seconds

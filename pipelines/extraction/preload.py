@@ -1,0 +1,17 @@
+"""Imported by the extraction pool's forkserver: every worker it forks starts warm.
+
+Each worker forked from the forkserver then shares the loaded models copy-on-write instead of
+loading them itself, again after every recycle.
+"""
+
+from __future__ import annotations
+
+import gc
+
+from .warmup import warm_up
+
+warm_up()
+# Workers fork from the forkserver: frozen, its objects sit in a generation their garbage
+# collections never visit, so collecting does not write to (and copy) the shared pages.
+gc.collect()
+gc.freeze()
