@@ -14,7 +14,7 @@ from scrapy.statscollectors import StatsCollector
 
 from crawler.dataset.locking import shared_lock
 from crawler.dataset.schema import ARTICLE_SCHEMA, PARTITION_FIELDS, ArticleRecord
-from crawler.dataset.writer import DatasetWriter
+from crawler.dataset.writer import DatasetWriter, return_freed_memory
 from pipelines.drops import NotStored
 from pipelines.storage import Reject, StorageFailure, reject_unwritable, rejecter
 
@@ -27,6 +27,7 @@ def writer_from_settings(
     settings: BaseSettings, table: str, schema: pa.Schema, partition_by: Iterable[str]
 ) -> DatasetWriter:
     """A dataset writer for `PARQUET_DIR/<table>`, its files named by run and worker."""
+    return_freed_memory()
     return DatasetWriter(
         f"{settings['PARQUET_DIR']}/{table}",
         schema,

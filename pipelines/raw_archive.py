@@ -11,7 +11,7 @@ from scrapy.statscollectors import StatsCollector
 
 from crawler.dataset.raw import RAW_SCHEMA, RawArchive, RawPage, body_digest
 from crawler.dataset.schema import PARTITION_FIELDS
-from crawler.dataset.writer import DatasetWriter
+from crawler.dataset.writer import DatasetWriter, return_freed_memory
 from crawler.items import PageItem
 from pipelines.storage import StorageFailure
 
@@ -52,6 +52,7 @@ class RawArchivePipeline:
         if not settings.getbool("RAW_ARCHIVE"):
             raise NotConfigured("RAW_ARCHIVE is off")
         root = settings["PARQUET_DIR"]
+        return_freed_memory()
         writer = DatasetWriter(
             f"{root}/raw", RAW_SCHEMA, PARTITION_FIELDS,
             file_prefix=f"part-{settings['RUN_ID']}-{settings['WORKER_ID']}",

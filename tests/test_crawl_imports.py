@@ -29,9 +29,51 @@ print(" ".join(m for m in ("trafilatura", "htmldate", "justext", "pandas") if m 
 def test_a_first_crawl_imports_neither_extraction_nor_pandas() -> None:
     # trafilatura and its helpers belong to the pool's workers (~35 MB in the crawl's process
     # for nothing); pyarrow.dataset imports pandas (~50 MB, and ~0.6 s at every start) and is
-    # needed only to read an existing dataset. (pyarrow imports pandas anyway on its first
-    # conversion of rows, at the first flush.) Import such modules where they are used.
+    # needed only to read an existing dataset. Import such modules where they are used.
     result = subprocess.run([sys.executable, "-c", CRAWL_IMPORTS], cwd=REPO, capture_output=True,
                             text=True, timeout=120)  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == "", f"the crawl's process imports {result.stdout.strip()}"
+
+
+FLUSH = """
+import sys, tempfile
+from crawler.dataset.schema import ARTICLE_SCHEMA, PARTITION_FIELDS
+from crawler.dataset.writer import DatasetWriter
+from tests.conftest import make_record
+
+writer = DatasetWriter(tempfile.mkdtemp(), ARTICLE_SCHEMA, PARTITION_FIELDS, "p", flush_rows=2)
+for i in range(3):
+    writer.write(make_record(i).to_row())
+writer.close()
+print(writer.rows_written, "pandas" in sys.modules)
+"""
+
+
+def test_writing_the_dataset_does_not_import_pandas() -> None:
+    # pa.Table.from_pylist asks whether its input is a pandas object, and asking imports
+    # pandas: +50 MB in the crawl's process from its first flush on.
+    result = subprocess.run([sys.executable, "-c", FLUSH], cwd=REPO, capture_output=True,
+                            text=True, timeout=120)  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "3 False"
+
+
+POOL = """
+import pyarrow as pa
+from scrapy.utils.test import get_crawler
+from pipelines.parquet import writer_from_settings
+from crawler.dataset.schema import ARTICLE_SCHEMA, PARTITION_FIELDS
+
+settings = get_crawler(settings_dict={"RUN_ID": "r", "PARQUET_DIR": "unused"}).settings
+writer_from_settings(settings, "articles", ARTICLE_SCHEMA, PARTITION_FIELDS)
+print(pa.default_memory_pool().backend_name)
+"""
+
+
+def test_the_crawl_writers_give_freed_arrow_memory_back() -> None:
+    # Arrow's default pool (mimalloc) kept ~75 MB that flushes had freed in a crawl's process.
+    result = subprocess.run([sys.executable, "-c", POOL], cwd=REPO, capture_output=True,
+                            text=True, timeout=120)  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "system"

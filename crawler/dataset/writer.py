@@ -14,12 +14,29 @@ from typing import Any, BinaryIO
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-__all__ = ["DatasetWriter", "UnwritableRow", "atomic_file", "atomic_write_bytes"]
+from crawler.dataset.columns import table_from_rows
+
+__all__ = [
+    "DatasetWriter",
+    "UnwritableRow",
+    "atomic_file",
+    "atomic_write_bytes",
+    "return_freed_memory",
+]
 
 logger = logging.getLogger(__name__)
 
 # Called with a row that cannot become part of a file (and why); the rest of its batch lands.
 UnwritableRow = Callable[[dict[str, Any], Exception], object]
+
+
+def return_freed_memory() -> None:
+    """Make Arrow allocate through malloc, which hands what a flush freed back to the system.
+
+    Arrow's default pool (mimalloc) keeps freed memory for its next use: a crawl, whose
+    flushes come far apart, held ~75 MB of it between them for nothing.
+    """
+    pa.set_memory_pool(pa.system_memory_pool())
 
 
 def _log_unwritable(row: dict[str, Any], exc: Exception) -> None:
@@ -111,13 +128,13 @@ class DatasetWriter:
     def _table(self, rows: list[dict[str, Any]]) -> pa.Table:
         """The rows as one table; rows that cannot be converted are isolated, one by one."""
         try:
-            return pa.Table.from_pylist(rows, schema=self.schema)
+            return table_from_rows(rows, self.schema)
         except Exception:  # any conversion error is some row's fault
             pass
         tables = []
         for row in rows:
             try:
-                tables.append(pa.Table.from_pylist([row], schema=self.schema))
+                tables.append(table_from_rows([row], self.schema))
             except Exception as exc:
                 self.rows_unwritable += 1
                 self._report_unwritable(row, exc)
