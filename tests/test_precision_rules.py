@@ -6,6 +6,7 @@ from lxml.html import fromstring
 
 from crawler.dataset.schema import ArticleRecord
 from pipelines.extraction import Page, extract
+from pipelines.extraction.edges import trim_bio
 from pipelines.extraction.repeats import repeated_blocks
 from pipelines.extraction.teasers import teaser_grids
 from pipelines.extraction.textfilter import filter_blocks, kind_of_block
@@ -210,3 +211,16 @@ def test_a_listing_page_made_of_cards_keeps_them() -> None:
         + f"<div class='rail'>{rail}</div></body></html>"
     )  # fmt: skip
     assert [g.get("class") for g in teaser_grids(page)] == ["rail"]
+
+
+def test_a_closing_bio_goes_though_the_page_declares_no_author() -> None:
+    bio = (
+        "Wren Halloway is a freelance writer and former librarian who has covered county "
+        "politics for eleven years, mostly from the back row of planning committee meetings."
+    )
+    kept, removed = trim_bio([*BODY, bio], authors=[])
+    assert kept == BODY and [r.kind for r in removed] == ["bio"]
+    russian = "Ирина Соколова — журналист и редактор отдела культуры, пишет о библиотеках."
+    assert trim_bio([*BODY, russian], authors=[])[0] == BODY
+    assert trim_bio([*BODY, BODY[0]], authors=[])[0] == [*BODY, BODY[0]]
+    assert kind_of_block("About the author") == "bio"

@@ -32,6 +32,18 @@ _LABEL_WORDS = 5  # a kicker, section label or byline fragment next to the heade
 _TITLE_SEPARATOR = re.compile(r"\s+[|–—·-]\s+|\s*::\s*")
 _MIN_HEADLINE_WORDS = 4
 _BIO_WORDS = 60
+_LONG_BIO_WORDS = 120  # a bio that opens with the person's name and trade runs longer
+# "Jane Roe is a ...", "Jane Roe has been ...", "Jane specializes in ..."
+_NAMED_PERSON = re.compile(
+    r"(?:[A-ZА-ЯЁ][\w.'’-]+ ){0,3}[A-ZА-ЯЁ][\w.'’-]+,? "
+    r"(?:(?:is|was|has been|specializes|writes|covers)\b|[—–] )"
+)
+_PROFESSION = re.compile(
+    r"\b(?:writer|journalist|editor|author|reporter|contributor|columnist|correspondent|blogger"
+    r"|content creator|professor|researcher|lecturer|fellow|специализируется|журналист"
+    r"|редактор|колумнист|обозреватель|корреспондент|писатель)\b",
+    re.IGNORECASE,
+)
 _BIO_VERB = re.compile(
     r"\s*(,|\(|is |was |writes |teaches |works |has been |serves |—|– |-)"
     r"|\s*(является|работает|—|–)"
@@ -68,7 +80,13 @@ def trim_bio(blocks: Sequence[str], authors: Sequence[str]) -> tuple[list[str], 
 
 def _is_bio(block: str, authors: Sequence[str]) -> bool:
     """A closing line that introduces the author: "Jane Roe is a ...", "Jane Roe, a ..."."""
-    if len(_WORD.findall(block)) > _BIO_WORDS:
+    words = len(_WORD.findall(block))
+    if words > _LONG_BIO_WORDS:
+        return False
+    # a byline the page never declared: a name, then what the person does for a living
+    if _NAMED_PERSON.match(block.lstrip("*_— ")) and _PROFESSION.search(block):
+        return True
+    if words > _BIO_WORDS:
         return False
     opening = block.lstrip("*_— ").casefold()
     for name in authors:

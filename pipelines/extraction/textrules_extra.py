@@ -130,6 +130,7 @@ EXTRA_RULES: tuple[TextRule, ...] = (
         r"|принять и закрыть|настроить cookie|продолжая пользоваться сайтом|файлы cookie",
     ),
     rule("share", 6, r"^share on\b|^stay connected with (me|us)\b"),
+    rule("bio", 5, r"^(about the (author|authors|writer|contributor)|об авторе|об авторах)\W*$"),
     # A newsletter's referral programme: readers recruit readers for rewards.
     rule(
         "share",
