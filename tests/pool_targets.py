@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import time
 
 from pipelines.extraction import ExtractRules, Page, Rejection, extract
@@ -27,3 +28,8 @@ def language_model_loaded(page: Page, rules: ExtractRules) -> bool:
     from pipelines.extraction.language import _identifier
 
     return _identifier.cache_info().currsize == 1
+
+
+def imports_scrapy(page: Page, rules: ExtractRules) -> bool:
+    """Whether this worker has Scrapy imported (extraction never needs it)."""
+    return "scrapy" in sys.modules

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 import time
 
 from crawler.dataset.schema import ArticleRecord
 from pipelines.extract_pool import ExtractionPool
 from pipelines.extraction import ExtractRules, Page, Rejection
+from tests.crawling import REPO
 from tests.pool_targets import hang_on_marker, language_model_loaded
 
 ARTICLE = (
@@ -65,3 +69,36 @@ def test_workers_start_warm():
     finally:
         pool.close()
     assert results == [True] * 4
+
+
+# A main script like `.venv/bin/scrapy`: it imports Scrapy at the top, runs under a guard.
+SCRIPT_MAIN = """
+import asyncio, sys
+from scrapy.cmdline import execute
+
+from pipelines.extract_pool import ExtractionPool
+from pipelines.extraction import ExtractRules, Page
+from tests.pool_targets import imports_scrapy
+
+
+async def ask() -> object:
+    pool = ExtractionPool(workers=1, timeout=60.0, max_in_flight=1, function=imports_scrapy)
+    try:
+        return await pool.run(Page(url="http://a.test/1", body=b"<p>x</p>"), ExtractRules())
+    finally:
+        pool.close()
+
+
+if __name__ == "__main__":
+    print(asyncio.run(ask()))
+"""
+
+
+def test_workers_do_not_run_the_crawls_main_script_again(tmp_path):
+    script = tmp_path / "scrapy_like"
+    script.write_text(SCRIPT_MAIN)
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    result = subprocess.run([sys.executable, str(script)], cwd=REPO, env=env,
+                            capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "False"
