@@ -224,3 +224,16 @@ def test_a_closing_bio_goes_though_the_page_declares_no_author() -> None:
     assert trim_bio([*BODY, russian], authors=[])[0] == BODY
     assert trim_bio([*BODY, BODY[0]], authors=[])[0] == [*BODY, BODY[0]]
     assert kind_of_block("About the author") == "bio"
+
+
+def test_the_shown_headline_goes_when_the_declared_title_words_it_otherwise() -> None:
+    html = (
+        "<html lang='en'><head><title>Why the county should not close a library</title>"
+        "<meta property='og:title' content='Why the county should not close a library'>"
+        "</head><body><div class='wrap'><div class='post'><h1>Keep the Mill Street library</h1>"
+        + "".join(f"<p>{t}</p>" for t in BODY)
+        + "</div></div></body></html>"
+    )
+    result = extract(Page(url="https://county.test/library", body=html.encode()))
+    assert isinstance(result, ArticleRecord), result
+    assert result.text.startswith("The county wants"), result.text[:60]

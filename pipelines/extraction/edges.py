@@ -133,6 +133,8 @@ def _is_edge(block: str, meta: Metadata, lead: bool) -> bool:
         return True
     if lead and any(same_words(block, part) for part in _headline_parts(meta.title)):
         return True
+    if lead and same_words(block, meta.headline):  # an SEO title differs from the <h1>
+        return True
     if len(tokens) > 12:
         return False
     if _BYLINE.match(block) and len(tokens) <= 8:

@@ -77,6 +77,7 @@ class Metadata:
     free: bool | None = None  # JSON-LD isAccessibleForFree
     article_body: str | None = None
     date_notes: list[str] = field(default_factory=list)  # declared dates the policy refused
+    headline: str | None = None  # the page's first <h1> as shown, whatever the title says
 
 
 def read_metadata(tree: HtmlElement, dates: DatePolicy = UTC_POLICY) -> Metadata:
@@ -86,8 +87,10 @@ def read_metadata(tree: HtmlElement, dates: DatePolicy = UTC_POLICY) -> Metadata
     site = _first(_ld_names(ld.get("publisher")), meta["og:site_name"], meta["application-name"])
     language = _language(tree, ld, meta)
     dated = page_dates(tree, ld, meta, language, dates)
+    h1 = [_node_text(h) for h in tree.xpath("(.//article//h1 | .//h1)[1]")]
     return Metadata(
-        title=_title(tree, ld, meta, site),
+        title=_title(tree, ld, meta, site, h1),
+        headline=_first(h1),
         description=_first(
             as_strings(ld.get("description")),
             meta["og:description"],
@@ -138,9 +141,12 @@ def _ld_names(value: Any) -> list[str]:
 
 
 def _title(
-    tree: HtmlElement, ld: dict[str, Any], meta: dict[str, list[str]], site: str | None
+    tree: HtmlElement,
+    ld: dict[str, Any],
+    meta: dict[str, list[str]],
+    site: str | None,
+    h1: list[str],
 ) -> str | None:
-    h1 = [_node_text(h) for h in tree.xpath("(.//article//h1 | .//h1)[1]")]
     best = _first(as_strings(ld.get("headline")), meta["og:title"], h1)
     if best:
         return _trim_section(_trim_suffix(best, site, force=False), h1)
