@@ -25,9 +25,11 @@ TITLE = "The library on the hill"
 def page(head: str = "", extra: str = "") -> str:
     """An article page written for these tests (ASCII unless `extra` says otherwise)."""
     body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    # `extra` closes a sentence: a bare word or two at the very end is a dangling label
+    closing = f"<p>The librarian signs every notice the same way: {extra}.</p>" if extra else ""
     return (
         f"<!DOCTYPE html><html lang='en'><head>{head}<title>{TITLE} | Hill Courier</title>"
-        f"</head><body><article><h1>{TITLE}</h1>{body}<p>{extra}</p></article></body></html>"
+        f"</head><body><article><h1>{TITLE}</h1>{body}{closing}</article></body></html>"
     )
 
 
