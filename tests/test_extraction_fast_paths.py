@@ -46,6 +46,36 @@ def test_the_tree_is_the_one_trafilatura_builds() -> None:
             assert etree.tostring(ours) == etree.tostring(theirs), page[:60]
 
 
+def test_utf8_bytes_parse_into_the_same_tree() -> None:
+    """Valid UTF-8 pages are parsed from their bytes: same repairs, same tree, whatever charset
+    a stale <meta> declares."""
+    from pipelines.extraction.parse import parse_utf8
+
+    cyrillic = (
+        "<html><head><meta charset='windows-1251'></head><body><p>Привет, ёжик\x07</p>"
+        f"{_PARAGRAPHS}</body></html>"
+    )
+    for page in [*_PAGES, cyrillic, "\ufeff" + _PAGES[0], _PAGES[0].replace("T<", "\ufffeT<")]:
+        ours, reference = parse_utf8(page.encode()), parse_html(page)
+        assert (ours is None) == (reference is None), page[:60]
+        if ours is not None and reference is not None:
+            assert etree.tostring(ours) == etree.tostring(reference), page[:60]
+
+
+def test_only_exact_utf8_is_parsed_from_bytes() -> None:
+    from pipelines.extraction.decode import decode
+
+    good = f"<html><body><p>naïve café</p>{_PARAGRAPHS}</body></html>".encode()
+    assert decode(good, "text/html; charset=utf-8").utf8 == good  # type: ignore[union-attr]
+    assert decode(good, None).utf8 == good  # type: ignore[union-attr]
+    broken = good.replace("ï".encode(), b"\xef")  # one bad byte: decoded with a replacement
+    assert decode(broken, "text/html; charset=utf-8").utf8 is None  # type: ignore[union-attr]
+    legacy = "<html><body><p>Привет</p></body></html>".encode("cp1251")
+    assert decode(legacy, "text/html; charset=windows-1251").utf8 is None  # type: ignore[union-attr]
+    bom = b"\xef\xbb\xbf" + good
+    assert decode(bom, None).utf8 is None  # type: ignore[union-attr]
+
+
 def test_every_element_is_a_plain_html_element() -> None:
     """lxml.html's Python-level class lookup (FormElement, InputElement ...) is not used:
     every element proxy is created by lxml's C lookup."""

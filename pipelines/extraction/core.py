@@ -28,7 +28,7 @@ from .markup import name_values, strip_markup
 from .metadata import Metadata, read_metadata
 from .notfound import is_not_found
 from .page import ExtractRules, Page, Rejection, compiled_patterns, compiled_selectors
-from .parse import parse_html
+from .parse import parse_html, parse_utf8
 from .scope import article_scope, paragraph_chars
 from .standfirst import restore_standfirst
 from .textfilter import GENERIC_RULES, TextRule, filter_blocks, is_paywall_notice
@@ -86,7 +86,7 @@ def draft_blocks(page: Page, rules: ExtractRules) -> Draft | Rejection:
     decoded = decode(page.body, page.content_type)
     if isinstance(decoded, Rejection):
         return decoded
-    tree = parse_html(decoded.text)
+    tree = parse_utf8(decoded.utf8) if decoded.utf8 is not None else parse_html(decoded.text)
     if tree is None:
         return Rejection(RejectReason.NO_ARTICLE, "no HTML tree could be built")
     meta = read_metadata(tree, DatePolicy(rules.timezone, page.fetched_at))

@@ -79,6 +79,9 @@ class Decoded:
     text: str
     encoding: str
     source: str  # "bom", "http", "meta", "utf-8", "detected"
+    # the page bytes when they are exactly `text` in UTF-8 without a BOM: the parser reads
+    # them as they are (libxml2 works in UTF-8; a str it would convert back)
+    utf8: bytes | None = None
 
 
 def sniff(body: bytes, content_type: str | None) -> Rejection | None:
@@ -115,11 +118,18 @@ def decode(body: bytes, content_type: str | None) -> Decoded | Rejection:
         if label:
             text = _try_declared(body, label)
             if text is not None:
-                return _checked(Decoded(text, label, source))
+                return _checked(Decoded(text, label, source, _exact_utf8(body, text, label)))
     try:
-        return _checked(Decoded(body.decode("utf-8"), "utf-8", "utf-8"))
+        return _checked(Decoded(body.decode("utf-8"), "utf-8", "utf-8", body))
     except UnicodeDecodeError:
         return _checked(_detect(body))
+
+
+def _exact_utf8(body: bytes, text: str, label: str) -> bytes | None:
+    """The body, when `text` is its UTF-8 decoding with nothing replaced."""
+    if label != "utf-8" or ("\ufffd" in text and not _is_utf8(body)):
+        return None
+    return body
 
 
 def _label(data: bytes, meta: bool = False) -> str | None:
