@@ -44,6 +44,9 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
     "crawler.credentials.RedirectTargetMiddleware": 650,  # sees responses before RedirectMiddleware
+    # Scrapy's, without decoding every 200 KB page to look for a refresh it cannot hold.
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.metarefresh.LazyMetaRefreshMiddleware": 580,
     "scrapy.downloadermiddlewares.httpproxy.HttpProxyMiddleware": None,
     "crawler.middlewares.PerHostProxyMiddleware": 750,
     # Before HttpCompressionMiddleware (590) decodes: a cut stream must not pass as a page.

@@ -114,6 +114,28 @@ def test_one_resolver_serves_pages_with_other_bases_and_origins():
     assert len(tiny._resolved) <= 3
 
 
+def test_a_listing_matches_each_link_against_the_profile_once(spider: OpinionSpider):
+    # The source report's count and the routing used to match every link twice.
+    url = "http://www.mini.test/opinion/"
+    spider.listing_pages["mini"].add(url)
+    profile = spider.profiles["mini"]
+    matched: list[str] = []
+    real = type(profile).is_article
+
+    def counting(self, link: str) -> bool:
+        matched.append(link)
+        return real(self, link)
+
+    response = HtmlResponse(url, body=LISTING, request=request_for(spider, url))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(type(profile), "is_article", counting)
+        list(spider.parse_listing(response))
+    links = list(spider.links.links(response, ()))
+    articles = [link for link in links if real(profile, link)]
+    # each link once, and each article link once more where it is followed (stripped first)
+    assert len(matched) == len(links) + len(articles)
+
+
 def test_pagination_repeated_on_every_listing_page_is_resolved_once(monkeypatch):
     # A site linking every listing page from every other made the listing work grow with
     # the square of its pages: each href must be resolved once per crawl, not once per page.

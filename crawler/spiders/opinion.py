@@ -203,11 +203,13 @@ class OpinionSpider(scrapy.Spider):
         areas = () if MORE_INDEX in response.meta else profile.listing_areas
         articles = 0
         urls = list(self.links.links(response, areas))
-        self._source_read(response, "listing", urls)
-        for url in urls:
+        # Matched once: the source report counts what the routing below follows.
+        is_article = [profile.is_article(url) for url in urls]
+        self._source_read(response, "listing", urls, accepted=sum(is_article))
+        for url, article in zip(urls, is_article, strict=True):
             if url in self.routed_listings:
                 continue
-            if profile.is_article(url):
+            if article:
                 articles += 1
                 yield from self._follow_article(Link(url), profile, "listing")
             elif profile.is_listing(url):
@@ -304,9 +306,11 @@ class OpinionSpider(scrapy.Spider):
                  else f"{type(failure.value).__name__}: {failure.getErrorMessage()}")  # fmt: skip
         report_source(self.crawler, kind, request.meta["site"], request.url, error=error)
 
-    def _source_read(self, response: Response, kind: str, urls: list[str], **kw: Any) -> None:
+    def _source_read(self, response: Response, kind: str, urls: list[str],
+                     accepted: int | None = None, **kw: Any) -> None:  # fmt: skip
         profile = self.profiles[response.meta["site"]]
-        accepted = sum(profile.is_article(url) for url in urls)
+        if accepted is None:
+            accepted = sum(profile.is_article(url) for url in urls)
         url = response.meta.get("redirect_urls", [response.url])[0]
         report_source(self.crawler, kind, profile.name, url, response=response,
                       entries=len(urls), accepted=accepted, **kw)  # fmt: skip
