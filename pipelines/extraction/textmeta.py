@@ -103,20 +103,36 @@ def _dates_in(line: str) -> Iterator[tuple[str, str]]:
 
 
 def _chunks(tree: HtmlElement) -> Iterator[str]:
-    """Short lines of the page text in order; a <br> or a block element ends a line."""
+    """Short lines of the page text in order; a <br> or a block element ends a line.
+
+    Lines come as the walk reaches them: a byline or date near the top ends the walk there.
+    """
     body = tree.find("body")
     root = body if body is not None else tree
-    pieces: list[str] = []
+    line: list[str] = []
     for count, (event, node) in enumerate(iterwalk(root, events=("start", "end"))):
         if count >= _MAX_NODES:
             break
         if event == "end":
-            pieces.append(node.tail or "")
+            piece = node.tail or ""
         elif node.tag == "br" or node.tag in _BLOCK_TAGS:
-            pieces.append("\n" + (node.text or ""))
+            piece = "\n" + (node.text or "")
         elif node.tag not in ("script", "style") and isinstance(node.tag, str):
-            pieces.append(node.text or "")
-    for line in "".join(pieces).split("\n"):
-        chunk = " ".join(line.split())
-        if 4 <= len(chunk) <= 200:
-            yield chunk
+            piece = node.text or ""
+        else:
+            continue
+        if "\n" not in piece:
+            line.append(piece)
+            continue
+        first, *others = piece.split("\n")
+        line.append(first)
+        for segment in others:
+            yield from _short(line)
+            line = [segment]
+    yield from _short(line)
+
+
+def _short(line: list[str]) -> Iterator[str]:
+    chunk = " ".join("".join(line).split())
+    if 4 <= len(chunk) <= 200:
+        yield chunk
