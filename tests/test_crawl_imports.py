@@ -77,3 +77,37 @@ def test_the_crawl_writers_give_freed_arrow_memory_back() -> None:
                             text=True, timeout=120)  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == "system"
+
+
+NIGHTLY_START = """
+import sys, tempfile
+from pathlib import Path
+from crawler.dataset.known import KnownArticles
+from crawler.dataset.retries import KnownRejects
+from crawler.dataset.schema import ARTICLE_SCHEMA, PARTITION_FIELDS, REJECT_SCHEMA
+from crawler.dataset.settled import settled_urls
+from crawler.dataset.writer import DatasetWriter
+from tests.conftest import NOW, make_record
+
+root = Path(tempfile.mkdtemp())
+articles = DatasetWriter(root / "articles", ARTICLE_SCHEMA, PARTITION_FIELDS, "p")
+articles.write(make_record(1).to_row())
+articles.close()
+rejects = DatasetWriter(root / "rejects", REJECT_SCHEMA, PARTITION_FIELDS, "p")
+for n, reason in enumerate(["wrong_section", "http_error"]):
+    rejects.write({"url": f"http://www.example.test/news/{n}", "site": "example", "reason": reason,
+                   "http_status": 404, "fetched_at": NOW, "run_id": "r", "month": "2026-11"})
+rejects.close()
+known = KnownArticles.from_dataset(root, ["example"])
+stored = known.get(make_record(1).url)
+print(len(known), stored.fetched_at == NOW, len(settled_urls(root, ["example"])),
+      len(KnownRejects.from_dataset(root, ["example"])), "pandas" in sys.modules)
+"""
+
+
+def test_a_nightly_crawl_reads_what_the_dataset_holds_without_pandas() -> None:
+    # pyarrow.dataset, and a tz-aware timestamp's conversion to Python, import pandas.
+    result = subprocess.run([sys.executable, "-c", NIGHTLY_START], cwd=REPO, capture_output=True,
+                            text=True, timeout=120)  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "1 True 1 2 False"

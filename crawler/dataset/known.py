@@ -12,6 +12,7 @@ from pathlib import Path
 import xxhash
 
 from crawler.dataset.identity import normalize_url
+from crawler.dataset.scan import scan_rows
 
 __all__ = ["KnownArticle", "KnownArticles", "url_key"]
 
@@ -92,28 +93,16 @@ class KnownArticles:
     def from_dataset(cls, root: Path | str, sites: Iterable[str]) -> KnownArticles:
         """Read only the needed columns of the given sites' partitions."""
         known = cls()
-        if not (Path(root) / "articles").is_dir():
-            return known  # a first run: no need for pyarrow.dataset, which imports pandas
-        import pyarrow.dataset as ds
-
-        from crawler.dataset.loader import open_dataset, with_defaults
-
-        names = list(sites)
-        dataset = open_dataset(root, "articles", names)
-        table = with_defaults(
-            dataset.to_table(columns=COLUMNS, filter=ds.field("site").isin(names))
-        )
-        for batch in table.to_batches():
-            for row in batch.to_pylist():
-                article = KnownArticle(
-                    content_hash=row["content_hash"],
-                    revision=row["revision"],
-                    fetched_at=row["fetched_at"],
-                    published_at=row["published_at"],
-                    modified_at=row["modified_at"],
-                    etag=row["etag"],
-                    last_modified=row["last_modified"],
-                )
-                known.remember_row(row["url"], row["canonical_url"], article)
+        for row in scan_rows(root, "articles", sites, COLUMNS):
+            article = KnownArticle(
+                content_hash=row["content_hash"],
+                revision=row["revision"],
+                fetched_at=row["fetched_at"],
+                published_at=row["published_at"],
+                modified_at=row["modified_at"],
+                etag=row["etag"],
+                last_modified=row["last_modified"],
+            )
+            known.remember_row(row["url"], row["canonical_url"], article)
         logger.info("dataset %s already holds %d articles for these sites", root, len(known))
         return known

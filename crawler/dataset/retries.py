@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from crawler.dataset.known import url_key
+from crawler.dataset.scan import scan_rows
 from crawler.dataset.schema import RejectReason
 
 __all__ = ["PERMANENT_REASONS", "KnownRejects", "RejectHistory", "RetrySchedule",
@@ -105,17 +106,8 @@ class KnownRejects:
                      schedule: RetrySchedule | None = None) -> KnownRejects:  # fmt: skip
         """Read the url, reason, status and date columns of the given sites' rejects."""
         rejects = cls(schedule)
-        if not (Path(root) / "rejects").is_dir():
-            return rejects  # a first run: no rejects to read
-        import pyarrow.dataset as ds  # here: it imports pandas, which a first crawl never needs
-
-        from crawler.dataset.loader import open_dataset
-
-        dataset = open_dataset(root, "rejects")
         columns = ["url", "reason", "http_status", "fetched_at"]
-        table = dataset.to_table(columns=columns, filter=ds.field("site").isin(list(sites)))
-        for batch in table.to_batches():
-            for row in batch.to_pylist():
-                rejects.add(row["url"], row["reason"], row["http_status"], row["fetched_at"])
+        for row in scan_rows(root, "rejects", sites, columns):
+            rejects.add(row["url"], row["reason"], row["http_status"], row["fetched_at"])
         logger.debug("dataset %s holds rejects for %d URLs of these sites", root, len(rejects))
         return rejects
