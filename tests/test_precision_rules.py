@@ -237,3 +237,16 @@ def test_the_shown_headline_goes_when_the_declared_title_words_it_otherwise() ->
     result = extract(Page(url="https://county.test/library", body=html.encode()))
     assert isinstance(result, ArticleRecord), result
     assert result.text.startswith("The county wants"), result.text[:60]
+
+
+def test_an_embedded_social_post_is_no_article_text() -> None:
+    body = "".join(f"<p>{t}</p>" for t in BODY[:2])
+    post = (
+        "<blockquote class='twitter-tweet'><p lang='en'>Queue outside the Mill Street library "
+        "at nine this morning, in the rain, for a reading room that may close by summer.</p>"
+        "&mdash; Mill Street Friends (@millstreetfriends) <a href='https://x.test/1'>May 2</a>"
+        "</blockquote>"
+    )
+    result = _record(body + post + "".join(f"<p>{t}</p>" for t in BODY[2:]))
+    assert "Queue outside" not in result.text and "Fix the roof" in result.text
+    assert any(r.kind == "embed" for r in result.removed)

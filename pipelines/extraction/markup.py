@@ -69,6 +69,11 @@ PHRASE_KINDS: dict[tuple[str, str], str] = {
     ("support", "us"): "appeal",
     ("sign", "up"): "newsletter",
     ("more", "stories"): "related",
+    # the embed classes social platforms give a quoted post: someone else's text, not the article
+    ("twitter", "tweet"): "embed",
+    ("instagram", "media"): "embed",
+    ("tiktok", "embed"): "embed",
+    ("bluesky", "embed"): "embed",
 }
 # An element holding this share of the page's paragraph text is the article, whatever its class.
 _ARTICLE_SHARE = 0.5

@@ -27,11 +27,11 @@ __all__ = [
 # "placeholder" a template's dummy text (lorem ipsum) left on a live page; "hidden" text the
 # page hides from readers (`hidden`, `display:none`); "bio" a closing line introducing the author;
 # "date" no block but a declared date the date policy refused (why the field is null); "repeat"
-# a section or long paragraph the page shows a second time.
+# a section or long paragraph the page shows a second time; "embed" a quoted social post.
 REMOVED_KINDS = (
     "appeal", "newsletter", "paywall", "disclaimer", "credit", "related", "share", "comments",
     "cookie", "navigation", "ad", "profile", "byline", "placeholder", "hidden", "bio", "date",
-    "repeat",
+    "repeat", "embed",
 )  # fmt: skip
 
 
