@@ -250,3 +250,10 @@ def test_an_embedded_social_post_is_no_article_text() -> None:
     result = _record(body + post + "".join(f"<p>{t}</p>" for t in BODY[2:]))
     assert "Queue outside" not in result.text and "Fix the roof" in result.text
     assert any(r.kind == "embed" for r in result.removed)
+
+
+def test_a_jump_link_opening_the_first_paragraph_is_cut_from_it() -> None:
+    first = f"<p><a href='#the-list'>JUMP TO THE LIST ⤵</a> {BODY[0]}</p>"
+    result = _record(first + "".join(f"<p>{t}</p>" for t in BODY[1:]))
+    assert result.text.startswith("The county wants"), result.text[:40]
+    assert ("navigation", "JUMP TO THE LIST ⤵") in [(r.kind, r.text) for r in result.removed]

@@ -29,6 +29,11 @@ _DATE_WORDS = re.compile(
     re.IGNORECASE,
 )
 _LABEL_WORDS = 5  # a kicker, section label or byline fragment next to the header lines
+_JUMP_LINK = re.compile(
+    r"(?:jump|skip|go) to (?:the )?(?:list|recipe|content|main content|reviews?|comparison"
+    r"|results?|top picks?|our picks?|summary|faqs?|section)\b[^\w\n]*",
+    re.IGNORECASE,
+)
 _TITLE_SEPARATOR = re.compile(r"\s+[|–—·-]\s+|\s*::\s*")
 _MIN_HEADLINE_WORDS = 4
 _BIO_WORDS = 60
@@ -64,7 +69,20 @@ def trim_edges(blocks: Sequence[str], meta: Metadata) -> tuple[list[str], list[R
     tail = [i for i in range(tail_start, len(kept)) if _is_edge(kept[i], meta, lead=False)]
     for index in sorted({*lead, *tail}, reverse=True):
         removed.append(Removed("byline", kept.pop(index)[:500]))
-    return kept, removed[::-1]
+    return kept, [*removed[::-1], *_strip_jump_links(kept)]
+
+
+def _strip_jump_links(kept: list[str]) -> list[Removed]:
+    """Cut the in-page jump links ("Jump to recipe", "Skip to the list ⤵") that open the first
+    lines, alone or run into the paragraph that follows them."""
+    removed = []
+    for index in range(_lead(kept)):
+        jump = _JUMP_LINK.match(kept[index])
+        if jump:
+            removed.append(Removed("navigation", jump.group().strip()))
+            kept[index] = kept[index][jump.end() :]
+    kept[:] = [block for block in kept if block.strip()]
+    return removed
 
 
 def trim_bio(blocks: Sequence[str], authors: Sequence[str]) -> tuple[list[str], list[Removed]]:
