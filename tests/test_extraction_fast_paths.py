@@ -180,3 +180,17 @@ def test_a_page_whose_text_is_outside_any_article_element_is_read_whole() -> Non
     tree = parse_html(page.replace("</main>", "</p></main>" + _PARAGRAPHS * 2))
     assert tree is not None
     assert article_scope(tree, paragraph_chars(tree)) is tree
+
+
+def test_a_long_removed_box_is_read_only_as_far_as_it_is_recorded() -> None:
+    from pipelines.extraction.nodetext import spaced_text
+
+    items = "".join(f"<li><a href='/t{n}'>Topic   number {n}</a></li>" for n in range(2000))
+    menu = parse_html(f"<html><body><ul>{items}</ul><p>x</p></body></html>")
+    assert menu is not None
+    whole = spaced_text(menu)
+    cut = spaced_text(menu, limit=1000)
+    assert 1000 < len(cut) < len(whole) and whole.startswith(cut)
+    short = parse_html("<html><body><div><p>Two</p><p>words</p></div><p>x</p></body></html>")
+    assert short is not None
+    assert spaced_text(short, limit=1000) == spaced_text(short) == "Two words x"

@@ -40,7 +40,7 @@ def strip_hidden(tree: HtmlElement) -> list[Removed]:
             continue
         if any(len(p.text_content().split()) >= _LONG_PARAGRAPH for p in node.iter("p", "li")):
             continue
-        text = spaced_text(node)
+        text = spaced_text(node, limit=_MAX_RECORDED)
         node.drop_tree()
         if text:
             removed.append(Removed("hidden", text[:_MAX_RECORDED]))

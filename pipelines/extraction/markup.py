@@ -285,7 +285,7 @@ def _attached(node: HtmlElement, root: HtmlElement) -> bool:
 
 def _drop(node: HtmlElement, kind: str, removed: list[Removed]) -> None:
     """Detach the node, keeping its tail text, and record its text when it had any."""
-    text = spaced_text(node)
+    text = spaced_text(node, limit=_MAX_REFINED)  # longer: neither refined nor kept whole
     if node.getparent() is not None:
         node.drop_tree()
     if text:

@@ -9,11 +9,27 @@ __all__ = ["clean_text", "spaced_text"]
 _SOFT_HYPHEN = "\u00ad"
 
 
-def spaced_text(node: HtmlElement) -> str:
+def spaced_text(node: HtmlElement, limit: int | None = None) -> str:
     """The text of the element, a space between the texts of its descendants, whitespace
     collapsed: links and buttons stacked without spaces ("Share this columnFacebookEmail")
-    stay separate words."""
-    return clean_text(" ".join(node.itertext()))
+    stay separate words.
+
+    With a `limit`, a text longer than that may come cut (still longer than the limit): a
+    removed mega-menu is recorded by its first few hundred characters, not read whole.
+    """
+    if limit is None:
+        return clean_text(" ".join(node.itertext()))
+    pieces: list[str] = []
+    read, check_at = 0, 2 * limit
+    for piece in node.itertext():
+        pieces.append(piece)
+        read += len(piece) + 1
+        if read > check_at:
+            text = clean_text(" ".join(pieces))
+            if len(text) > limit:
+                return text
+            check_at = 2 * read
+    return clean_text(" ".join(pieces))
 
 
 def clean_text(text: str) -> str:

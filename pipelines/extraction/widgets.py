@@ -49,7 +49,7 @@ def strip_widgets(tree: HtmlElement, names: list[Any] | None = None) -> list[Rem
     found += _captions(tree, words)
     for node, kind in found:
         if node.getparent() is not None and _attached(node, tree):
-            text = _text(node)
+            text = spaced_text(node, limit=500)
             node.drop_tree()
             if text:
                 removed.append(Removed(kind, text[:500]))
