@@ -257,3 +257,23 @@ def test_a_jump_link_opening_the_first_paragraph_is_cut_from_it() -> None:
     result = _record(first + "".join(f"<p>{t}</p>" for t in BODY[1:]))
     assert result.text.startswith("The county wants"), result.text[:40]
     assert ("navigation", "JUMP TO THE LIST ⤵") in [(r.kind, r.text) for r in result.removed]
+
+
+def test_a_table_of_contents_label_is_navigation() -> None:
+    assert kind_of_block("Table of Contents") == "navigation"
+    assert kind_of_block("In this article:") == "navigation"
+    assert kind_of_block("Содержание") == "navigation"
+    assert kind_of_block("The contents of the library's basement") is None
+
+
+def test_a_newsletter_promo_that_ends_in_a_sign_up_call_goes() -> None:
+    promo = (
+        "Can't get enough of the county? The Mill Street Weekly newsletter gathers the best of "
+        "the week, delivered right to your inbox. Sign up now and never miss a meeting."
+    )
+    assert kind_of_block(promo) == "newsletter"
+    prose = (
+        "The library's own newsletter, a folded sheet left by the door, lists the reading "
+        "group's books and the dates when the mobile van visits the outlying villages."
+    )
+    assert kind_of_block(prose) is None

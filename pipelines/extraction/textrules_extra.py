@@ -131,6 +131,16 @@ EXTRA_RULES: tuple[TextRule, ...] = (
     ),
     rule("share", 6, r"^share on\b|^stay connected with (me|us)\b"),
     rule("bio", 5, r"^(about the (author|authors|writer|contributor)|об авторе|об авторах)\W*$"),
+    # The call that closes a newsletter promo, and the German wording of one.
+    rule(
+        "newsletter",
+        50,
+        r"\bsign up (now|today|here)\b|\bsubscribe (now|here)\b"
+        r"|\b(delivered|sent) (right |straight |directly )?to your inbox\b"
+        r"|\bzur anmeldung\b|\bnewsletter\b.{0,100}\b(postfach|anmelden|abonnieren)\b",
+    ),
+    # An app promo: "Download the new ... app".
+    rule("ad", 50, r"\bdownload (and subscribe to )?(the|our) ([\w'’-]+ ){0,4}app\b"),
     # A newsletter's referral programme: readers recruit readers for rewards.
     rule(
         "share",
@@ -221,6 +231,13 @@ EXTRA_RULES: tuple[TextRule, ...] = (
         r"|^подписывайтесь на (наш|нас)",
     ),
     rule("navigation", 3, r"^(article content|story continues below|advertisement content)\W*$"),
+    # the label of a table of contents whose links went as a link list
+    rule(
+        "navigation",
+        4,
+        r"^(table of contents|contents|in this (article|post|guide|story)|on this page"
+        r"|содержание|оглавление|inhaltsverzeichnis)\W*$",
+    ),
     rule(
         "cookie",
         60,
