@@ -278,3 +278,25 @@ def test_an_appeal_in_a_legacy_layout_cell_never_takes_the_article_with_it() -> 
     for field in tree.iter("input"):
         box = appeal_box(field, judge)
         assert box is None or BODY[0] not in box.text_content()
+
+
+def test_a_cookie_policy_picked_as_the_body_falls_back_to_the_article() -> None:
+    """The article's class names a share bar, the page's longest text is a cookie policy: the
+    markup step keeps the policy, the text filter empties it, and the second look on the uncut
+    page finds the article instead of rejecting the page."""
+    policy = "".join(
+        f"<p>We use cookies and similar technologies to remember your preferences, measure "
+        f"traffic and personalise advertising. You can accept all cookies, reject non-essential "
+        f"cookies or manage your cookie settings at any time; part {n} of this cookie policy "
+        f"lists the partners that set cookies and how long each one stays on your device.</p>"
+        for n in range(6)
+    )
+    html = (
+        "<html><head><title>Keep the net sheds</title></head><body>"
+        f"<article class='story sharing-enabled'><h1>Keep the net sheds</h1>{paragraphs(BODY)}"
+        f"</article><div id='cookie-policy' class='consent-modal'>{policy}</div></body></html>"
+    )
+    result = extract(Page(url="https://harbourgazette.test/opinion/net-sheds", body=html.encode()))
+    assert isinstance(result, ArticleRecord), result
+    assert BODY[0] in result.text and BODY[-1] in result.text
+    assert "cookie" not in result.text.lower()
