@@ -86,9 +86,10 @@ def _widget_kind(text: str) -> str:
 
 def _named_appeals(tree: HtmlElement, names: list[Any]) -> list[HtmlElement]:
     """Elements whose class or id names an appeal by one of its parts ("article__support-box")."""
-    named = (
-        v.getparent() for v in names if _APPEAL_PARTS.search(v.lower()) and v.attrname != "role"
-    )
+    appeals = {value for value in set(names) if _APPEAL_PARTS.search(value.lower())}
+    if not appeals:  # most pages: each distinct value was judged once
+        return []
+    named = (v.getparent() for v in names if v in appeals and v.attrname != "role")
     return [node for node in dict.fromkeys(named) if _attached(node, tree)]
 
 
