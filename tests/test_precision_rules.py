@@ -272,8 +272,25 @@ def test_a_newsletter_promo_that_ends_in_a_sign_up_call_goes() -> None:
         "the week, delivered right to your inbox. Sign up now and never miss a meeting."
     )
     assert kind_of_block(promo) == "newsletter"
+    own = (
+        "The Gazette is where the county reads its news, its letters and its arguments. "
+        "Please sign up for our daily civic newsletter, Morning Notes, here."
+    )
+    assert kind_of_block(own) == "newsletter"
     prose = (
         "The library's own newsletter, a folded sheet left by the door, lists the reading "
         "group's books and the dates when the mobile van visits the outlying villages."
     )
     assert kind_of_block(prose) is None
+
+
+def test_a_note_presenting_the_publisher_among_the_closing_calls_goes() -> None:
+    note = (
+        "The Mill Street Trust is a nonprofit newsroom covering the county's libraries, "
+        "schools and parks, funded by its readers and two local foundations."
+    )
+    calls = ["Find a reading group near you", "More from the Trust"]
+    kept, removed = trim_bio([*BODY, note, *calls], authors=[])
+    assert note not in kept and [r.kind for r in removed] == ["bio"]
+    mid = [BODY[0], note, *BODY[1:], MORE_BODY[0]]  # earlier on, the article says it itself
+    assert trim_bio(mid, authors=[])[0] == mid

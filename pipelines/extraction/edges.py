@@ -49,6 +49,11 @@ _PROFESSION = re.compile(
     r"|редактор|колумнист|обозреватель|корреспондент|писатель)\b",
     re.IGNORECASE,
 )
+_PUBLISHER_TAIL = 4
+_PUBLISHER = re.compile(
+    r"(?:[A-Z][\w.&'’-]+ (?:(?:for|of|the|and|&) )?){1,5}(?:is|was) (?:a|an|the) (?:[\w-]+ ){0,4}"
+    r"(?:non-?profit|nonpartisan|organi[sz]ation|newsroom|publication|initiative|publisher)\b"
+)
 _BIO_VERB = re.compile(
     r"\s*(,|\(|is |was |writes |teaches |works |has been |serves |—|– |-)"
     r"|\s*(является|работает|—|–)"
@@ -91,9 +96,17 @@ def trim_bio(blocks: Sequence[str], authors: Sequence[str]) -> tuple[list[str], 
     kept = list(blocks)
     start = max(len(kept) - _TAIL, 1)
     bios = [i for i in range(start, len(kept)) if _is_bio(kept[i], authors)]
+    # a note about the publisher sits among the closing calls to act, not always last
+    start = max(len(kept) - _PUBLISHER_TAIL, 1)
+    bios += [i for i in range(start, len(kept)) if i not in bios and _about_publisher(kept[i])]
     return [b for i, b in enumerate(kept) if i not in bios], [
         Removed("bio", kept[i][:500]) for i in bios
     ]
+
+
+def _about_publisher(block: str) -> bool:
+    """A closing note that presents the publisher: "The Valley Trust is a nonprofit ..."."""
+    return len(_WORD.findall(block)) <= _LONG_BIO_WORDS and bool(_PUBLISHER.match(block))
 
 
 def _is_bio(block: str, authors: Sequence[str]) -> bool:

@@ -139,6 +139,13 @@ EXTRA_RULES: tuple[TextRule, ...] = (
         r"|\b(delivered|sent) (right |straight |directly )?to your inbox\b"
         r"|\bzur anmeldung\b|\bnewsletter\b.{0,100}\b(postfach|anmelden|abonnieren)\b",
     ),
+    # Only the publisher's own promo asks readers to sign up for "our" newsletter.
+    rule(
+        "newsletter",
+        50,
+        r"\b(sign up|subscribe|register) (now |today |here )?(for|to) our ([\w'’-]+ ){0,4}"
+        r"(newsletters?|briefing|digest)\b",
+    ),
     # An app promo: "Download the new ... app".
     rule("ad", 50, r"\bdownload (and subscribe to )?(the|our) ([\w'’-]+ ){0,4}app\b"),
     # A newsletter's referral programme: readers recruit readers for rewards.
