@@ -123,7 +123,7 @@ class RowCombiner:
             before = reject_state(old_rejects[-1])
         self.by_page.add(page_key(replayed[0][1]), ("before", key, before))
         for seq, row in replayed:
-            if "canonical_url" in row:
+            if "canonical_url" in row:  # an article row; reject rows have no canonical URL
                 self.by_article.add(row["canonical_url"], ((1, seq), row, revision))
             else:
                 self._new_reject(seq, row)
