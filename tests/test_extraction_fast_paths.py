@@ -194,3 +194,18 @@ def test_a_long_removed_box_is_read_only_as_far_as_it_is_recorded() -> None:
     short = parse_html("<html><body><div><p>Two</p><p>words</p></div><p>x</p></body></html>")
     assert short is not None
     assert spaced_text(short, limit=1000) == spaced_text(short) == "Two words x"
+
+
+def test_a_kind_added_at_run_time_is_seen_after_forget_kinds() -> None:
+    from pipelines.extraction import markup
+
+    assert markup.kind_of("promo-sidecar") == "ad"
+    assert markup.kind_of("zzwidget-box") is None
+    markup.TOKEN_KINDS["zzwidget"] = "ad"
+    try:
+        markup.forget_kinds()
+        assert markup.kind_of("zzwidget-box") == "ad"
+    finally:
+        del markup.TOKEN_KINDS["zzwidget"]
+        markup.forget_kinds()
+    assert markup.kind_of("zzwidget-box") is None

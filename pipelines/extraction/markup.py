@@ -116,11 +116,19 @@ _CAMEL = re.compile(r"([a-z])([A-Z])")
 _CAMEL_WORD = re.compile(r"^[A-Za-z][a-z]+(?:[A-Z][a-z]{2,})+$")
 _SPLIT = re.compile(r"[^A-Za-z0-9]+")
 _CAMEL_PART = re.compile(r"[A-Z]?[a-z]+")
-_WORDS = frozenset((*TOKEN_KINDS, *(first for first, _ in PHRASE_KINDS)))
-_WORD_AUTOMATON = ahocorasick.Automaton()
-for _word in _WORDS:
-    _WORD_AUTOMATON.add_word(_word, _word)
-_WORD_AUTOMATON.make_automaton()
+
+
+def _word_screen() -> tuple[frozenset[str], ahocorasick.Automaton]:
+    """The words a kind can be named by, and an automaton that finds them in one pass."""
+    words = frozenset((*TOKEN_KINDS, *(first for first, _ in PHRASE_KINDS)))
+    automaton = ahocorasick.Automaton()
+    for word in words:
+        automaton.add_word(word, word)
+    automaton.make_automaton()
+    return words, automaton
+
+
+_WORDS, _WORD_AUTOMATON = _word_screen()
 _MAX_RECORDED = 500
 
 
@@ -167,8 +175,11 @@ def _named_kind(attribute: str) -> str | None:
 
 
 def forget_kinds() -> None:
-    """Empty the cache of judged attribute values (after TOKEN_KINDS changed)."""
+    """Empty the cache of judged attribute values and rebuild the word screen (after
+    TOKEN_KINDS or PHRASE_KINDS changed)."""
+    global _WORDS, _WORD_AUTOMATON
     _kinds.clear()
+    _WORDS, _WORD_AUTOMATON = _word_screen()
 
 
 def name_values(tree: HtmlElement) -> list[Any]:
