@@ -8,6 +8,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from crawler.dataset.schema import ArticleRecord
 from pipelines.extract_pool import ExtractionPool
 from pipelines.extraction import ExtractRules, Page, Rejection
@@ -94,11 +96,13 @@ if __name__ == "__main__":
 """
 
 
-def test_workers_do_not_run_the_crawls_main_script_again(tmp_path):
-    script = tmp_path / "scrapy_like"
-    script.write_text(SCRIPT_MAIN)
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    result = subprocess.run([sys.executable, str(script)], cwd=REPO, env=env,
+@pytest.mark.parametrize("run_as", ["script", "module"])
+def test_workers_do_not_run_the_crawls_main_module_again(tmp_path, run_as):
+    # `scrapy crawl` runs a script; scrapyd runs `python -m scrapyd.runner`.
+    (tmp_path / "scrapy_like.py").write_text(SCRIPT_MAIN)
+    main = [str(tmp_path / "scrapy_like.py")] if run_as == "script" else ["-m", "scrapy_like"]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), str(tmp_path)])}
+    result = subprocess.run([sys.executable, *main], cwd=REPO, env=env,
                             capture_output=True, text=True, timeout=120)  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == "False"
