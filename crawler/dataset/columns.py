@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-__all__ = ["column", "table_from_rows"]
+__all__ = ["column", "python_values", "rows_from_table", "table_from_rows"]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _EPOCH_NAIVE = datetime(1970, 1, 1)
@@ -39,6 +39,24 @@ def table_from_rows(rows: Sequence[dict[str, Any]], schema: pa.Schema) -> pa.Tab
             raise ValueError(f"column {field.name!r} is not nullable but a row has no value")
         arrays.append(column(field.type, values))
     return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def rows_from_table(table: pa.Table) -> list[dict[str, Any]]:
+    """The table's rows as dicts, column by column (`python_values`): no pandas imported."""
+    values = {name: python_values(table.column(name)) for name in table.column_names}
+    return [{name: values[name][i] for name in values} for i in range(table.num_rows)]
+
+
+def python_values(array: pa.Array | pa.ChunkedArray) -> list[Any]:
+    """The array's values as Python objects; stored timestamps are UTC (see the schema).
+
+    pyarrow converts a time zone-aware timestamp through pandas' time zone support (and
+    imports it): read as naive, the values get the UTC zone back here.
+    """
+    if pa.types.is_timestamp(array.type) and array.type.tz is not None:
+        naive = array.cast(pa.timestamp(array.type.unit))
+        return [None if v is None else v.replace(tzinfo=UTC) for v in naive.to_pylist()]
+    return array.to_pylist()
 
 
 def column(arrow_type: pa.DataType, values: list[Any]) -> pa.Array:

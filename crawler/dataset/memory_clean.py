@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
 import pyarrow.parquet as pq
 
+from crawler.dataset.columns import rows_from_table, table_from_rows
 from crawler.dataset.files import table_files
 from crawler.dataset.schema import ARTICLE_SCHEMA
 from crawler.dataset.writer import atomic_file
@@ -48,7 +48,7 @@ def rewrite_rows(paths: list[Path], fix: RowFix, compression: str = "zstd") -> C
     done = CleanedFiles()
     for path in paths:
         table = pq.ParquetFile(path).read()
-        rows = table.to_pylist()
+        rows = rows_from_table(table)  # table.to_pylist() and from_pylist import pandas
         changed = 0
         for index, row in enumerate(rows):
             fixed = fix(row)
@@ -58,7 +58,7 @@ def rewrite_rows(paths: list[Path], fix: RowFix, compression: str = "zstd") -> C
         done.rows += len(rows)
         if changed:
             with atomic_file(path) as sink:
-                pq.write_table(pa.Table.from_pylist(rows, schema=table.schema), sink,
+                pq.write_table(table_from_rows(rows, table.schema), sink,
                                compression=compression)  # fmt: skip
             done.cleaned += changed
             done.files += 1

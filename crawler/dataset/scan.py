@@ -10,13 +10,13 @@ columns they lack, as `load()` gives them.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import UTC
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from crawler.dataset.columns import python_values
 from crawler.dataset.files import table_files
 from crawler.dataset.schema import (
     ARTICLE_SCHEMA,
@@ -47,18 +47,10 @@ def scan_rows(
         parquet = pq.ParquetFile(path)
         present = [c for c in columns if c in parquet.schema_arrow.names]
         for batch in parquet.iter_batches(columns=present):
-            values = {name: _python(batch.column(name)) for name in present}
+            values = {name: python_values(batch.column(name)) for name in present}
             for index in range(batch.num_rows):
                 row = {c: values[c][index] if c in values else None for c in columns}
                 for column, default in defaults.items():
                     if row[column] is None:
                         row[column] = default
                 yield row
-
-
-def _python(array: pa.Array) -> list[Any]:
-    """The array's values as Python objects; stored timestamps are UTC (see the schema)."""
-    if pa.types.is_timestamp(array.type) and array.type.tz is not None:
-        naive = array.cast(pa.timestamp(array.type.unit))
-        return [None if v is None else v.replace(tzinfo=UTC) for v in naive.to_pylist()]
-    return array.to_pylist()
