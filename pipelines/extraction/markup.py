@@ -16,6 +16,7 @@ from lxml.html import HtmlElement
 from crawler.dataset.schema import Removed
 
 from .nodetext import spaced_text
+from .scope import paragraph_chars
 from .teasers import teaser_grids
 from .textfilter import kind_of_text
 
@@ -257,8 +258,8 @@ def _outside_article(
     elements together hold most of the paragraph text, only its text-free elements go.
     A paywall-marked element goes only when its text reads like a paywall notice.
     """
-    total = _paragraph_chars(tree)
-    chars = [_paragraph_chars(node) for node, _, _ in candidates]
+    total = paragraph_chars(tree)
+    chars = [paragraph_chars(node) for node, _, _ in candidates]
     per_kind: Counter[str] = Counter()
     for (_, kind, _), count in zip(candidates, chars, strict=True):
         per_kind[kind] += count
@@ -283,10 +284,6 @@ def _is_paywall_box(node: HtmlElement) -> bool:
     text = node.text_content()
     words = len(text.split())
     return words == 0 or (words <= _PAYWALL_MAX_WORDS and bool(_PAYWALL_WORDS.search(text)))
-
-
-def _paragraph_chars(node: HtmlElement) -> int:
-    return sum(len(p.text_content()) for p in node.iter("p"))
 
 
 def _attached(node: HtmlElement, root: HtmlElement) -> bool:
