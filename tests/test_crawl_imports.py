@@ -26,14 +26,20 @@ print(" ".join(m for m in ("trafilatura", "htmldate", "justext", "pandas") if m 
 """
 
 
+def _printed(script: str) -> str:
+    """What the script prints, run in a fresh interpreter (a clean sys.modules) from the repo."""
+    result = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True,
+                            text=True, timeout=120)  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout.strip()
+
+
 def test_a_first_crawl_imports_neither_extraction_nor_pandas() -> None:
     # trafilatura and its helpers belong to the pool's workers (~35 MB in the crawl's process
     # for nothing); pyarrow.dataset imports pandas (~50 MB, and ~0.6 s at every start) and is
     # needed only to read an existing dataset. Import such modules where they are used.
-    result = subprocess.run([sys.executable, "-c", CRAWL_IMPORTS], cwd=REPO, capture_output=True,
-                            text=True, timeout=120)  # fmt: skip
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout.strip() == "", f"the crawl's process imports {result.stdout.strip()}"
+    imported = _printed(CRAWL_IMPORTS)
+    assert imported == "", f"the crawl's process imports {imported}"
 
 
 FLUSH = """
@@ -53,10 +59,7 @@ print(writer.rows_written, "pandas" in sys.modules)
 def test_writing_the_dataset_does_not_import_pandas() -> None:
     # pa.Table.from_pylist asks whether its input is a pandas object, and asking imports
     # pandas: +50 MB in the crawl's process from its first flush on.
-    result = subprocess.run([sys.executable, "-c", FLUSH], cwd=REPO, capture_output=True,
-                            text=True, timeout=120)  # fmt: skip
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout.strip() == "3 False"
+    assert _printed(FLUSH) == "3 False"
 
 
 POOL = """
@@ -73,10 +76,7 @@ print(pa.default_memory_pool().backend_name)
 
 def test_the_crawl_writers_give_freed_arrow_memory_back() -> None:
     # Arrow's default pool (mimalloc) kept ~75 MB that flushes had freed in a crawl's process.
-    result = subprocess.run([sys.executable, "-c", POOL], cwd=REPO, capture_output=True,
-                            text=True, timeout=120)  # fmt: skip
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout.strip() == "system"
+    assert _printed(POOL) == "system"
 
 
 NIGHTLY_START = """
@@ -107,10 +107,7 @@ print(len(known), stored.fetched_at == NOW, len(settled_urls(root, ["example"]))
 
 def test_a_nightly_crawl_reads_what_the_dataset_holds_without_pandas() -> None:
     # pyarrow.dataset, and a tz-aware timestamp's conversion to Python, import pandas.
-    result = subprocess.run([sys.executable, "-c", NIGHTLY_START], cwd=REPO, capture_output=True,
-                            text=True, timeout=120)  # fmt: skip
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout.strip() == "1 True 1 2 False"
+    assert _printed(NIGHTLY_START) == "1 True 1 2 False"
 
 
 MEMORY_CLOSE = """
@@ -157,15 +154,9 @@ print(len(RawArchive(root).hashes(["example"])), "pandas" in sys.modules)
 def test_the_site_memory_cleans_rows_at_the_close_without_pandas() -> None:
     # the close-time rewrite read rows with to_pylist() and wrote them with from_pylist():
     # both imported pandas, +50 MB at the crawl process's peak
-    result = subprocess.run([sys.executable, "-c", MEMORY_CLOSE], cwd=REPO, capture_output=True,
-                            text=True, timeout=120)  # fmt: skip
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout.strip() == "3 True True False"
+    assert _printed(MEMORY_CLOSE) == "3 True True False"
 
 
 def test_a_crawl_with_the_raw_archive_reads_its_hashes_without_pandas() -> None:
     # read_table() goes through pyarrow.dataset, which imports pandas
-    result = subprocess.run([sys.executable, "-c", RAW_HASHES], cwd=REPO, capture_output=True,
-                            text=True, timeout=120)  # fmt: skip
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert result.stdout.strip() == "1 False"
+    assert _printed(RAW_HASHES) == "1 False"
