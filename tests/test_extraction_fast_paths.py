@@ -209,3 +209,58 @@ def test_a_kind_added_at_run_time_is_seen_after_forget_kinds() -> None:
         del markup.TOKEN_KINDS["zzwidget"]
         markup.forget_kinds()
     assert markup.kind_of("zzwidget-box") is None
+
+
+_GROWERS = [
+    "Every spring the allotment society sends its members a letter about water, and every "
+    "spring the letter says the same thing in fewer words than the year before.",
+    "This year we asked the growers themselves what they wanted to know before the first "
+    "sowing, and their questions filled most of a notebook kept in the shed.",
+    "Here are the answers our oldest members gave, lightly edited, with their own advice on "
+    "the beds, the butts and the long dry weeks of July.",
+]
+_ANSWERS = [
+    ("How often should a new bed be watered?", "A new bed wants a long soak twice a week "
+     "rather than a sprinkle every evening, because shallow watering keeps the roots near the "
+     "surface where the summer heat finds them first."),
+    ("Is rainwater better than tap water?", "Rainwater is softer and free, and the butts fill "
+     "quickly in April, but tap water does the crops no harm if it stands for a day before it "
+     "goes on the beds."),
+    ("What about the greenhouse?", "Plants under glass dry out far faster than those outside, "
+     "so the greenhouse crops need a check every morning and a drink whenever the top of the "
+     "soil looks pale and cracked."),
+    ("Can mulch replace watering?", "Mulch keeps the moisture in but cannot put it there: a "
+     "layer of straw or compost goes down after a thorough soaking, never onto dry soil, and "
+     "it is topped up in June."),
+    ("Should seedlings be watered from above?", "Seedlings in trays drink best from below: "
+     "stand the tray in a shallow bath for ten minutes, then let it drain, so the compost is "
+     "wet through and the stems stay dry."),
+    ("What if the plot floods?", "A plot that floods in winter needs raised beds and a trench "
+     "along the lowest edge; dig it before the autumn rains, and line it with the stones that "
+     "every spade turns up."),
+]  # fmt: skip
+
+
+def _faq_page(box_class: str) -> bytes:
+    """A column whose middle is a questions-and-answers accordion, one <details> per answer."""
+    faq = "".join(
+        f"<details class='{box_class}'><summary>{q}</summary><p>{a}</p></details>"
+        for q, a in _ANSWERS
+    )
+    intro = "".join(f"<p>{t}</p>" for t in _GROWERS)
+    return (
+        "<html><head><title>Watering</title></head><body><article><h1>Watering questions</h1>"
+        f"{intro}<h2>From the plots</h2><div>{faq}</div>"
+        "<p>The notebook stays in the shed for anyone with a question we have not answered "
+        "yet, and the next letter will print the best of them.</p></article></body></html>"
+    ).encode()
+
+
+def test_an_accordion_pruned_for_its_class_is_not_lost_by_the_fast_path() -> None:
+    """trafilatura's fast mode prunes a box whose class reads as a widget ("expandable"): most
+    of the column's paragraphs, between text it kept. The full cascade must run and keep them."""
+    for box_class in ("expandable qa-item", "qa-item"):
+        record = extract(Page(url="https://example.org/water", body=_faq_page(box_class)))
+        text = getattr(record, "text", "")
+        assert all(answer[:40] in text for _, answer in _ANSWERS), box_class
+        assert _GROWERS[0][:40] in text and "notebook stays in the shed" in text

@@ -18,7 +18,7 @@ from lxml.html import HtmlElement
 
 from .parse import new_document
 
-__all__ = ["SCOPE_SHARE", "article_scope", "paragraph_chars"]
+__all__ = ["SCOPE_SHARE", "article_scope", "paragraph_chars", "paragraph_texts"]
 
 SCOPE_SHARE = 0.9  # of the page's paragraph text that the article element must hold
 _CONTAINERS = XPath(".//article|.//main")
@@ -27,6 +27,11 @@ _CONTAINERS = XPath(".//article|.//main")
 def paragraph_chars(node: HtmlElement) -> int:
     """Characters of the <p> text under a node."""
     return sum(len(p.text_content()) for p in node.iter("p"))
+
+
+def paragraph_texts(node: HtmlElement) -> list[str]:
+    """The text of each <p> under a node, in document order."""
+    return [p.text_content() for p in node.iter("p")]
 
 
 def article_scope(tree: HtmlElement, page_chars: int) -> HtmlElement:
