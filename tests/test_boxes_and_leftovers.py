@@ -280,6 +280,26 @@ def test_an_appeal_in_a_legacy_layout_cell_never_takes_the_article_with_it() -> 
         assert box is None or BODY[0] not in box.text_content()
 
 
+def test_a_data_table_whose_cells_wrap_their_text_in_paragraphs_keeps_its_rows() -> None:
+    """Block editors put some cells' text in a <p>: the table holds many paragraphs, but no
+    cell more than one, so it is data, not the page's layout (unwrapped, its bare cells went)."""
+    rows = [
+        ("Option", "Cost to the town", "Who uses it"),
+        ("Lease to the cooperative", "Nothing up front", "Six boats and the school"),
+        ("Sell to the hotel group", "Lost rent after year two", "Guests and a car park"),
+        ("Build on the ferry site", "Clearing the old terminal", "Nobody uses it today"),
+    ]
+    table = "<table>" + "".join(
+        "<tr>" + "".join(f"<td><p>{cell}</p></td>" if n % 2 else f"<td>{cell}</td>"
+                         for n, cell in enumerate(row)) + "</tr>"
+        for row in rows
+    ) + "</table>"  # fmt: skip
+    result = record(f"{paragraphs(BODY[:2])}<h2>Three options</h2>{table}{paragraphs(BODY[2:])}")
+    for row in rows[1:]:
+        assert all(cell in result.text for cell in row), row
+    assert BODY[0] in result.text and BODY[-1] in result.text
+
+
 def test_a_cookie_policy_picked_as_the_body_falls_back_to_the_article() -> None:
     """The article's class names a share bar, the page's longest text is a cookie policy: the
     markup step keeps the policy, the text filter empties it, and the second look on the uncut

@@ -64,9 +64,9 @@ def unwrap_pull_quotes(tree: HtmlElement) -> int:
 def unwrap_layout_tables(tree: HtmlElement) -> int:
     """Rename the parts of every layout table to <div>; return how many tables changed.
 
-    A table is a layout table when it holds another table, a top-level heading or several
-    paragraphs: legacy pages put the whole article in one cell, where an extractor would
-    render it as a single table row.
+    A table is a layout table when it holds another table, a top-level heading or a cell with
+    several paragraphs: legacy pages put the whole article in one cell, where an extractor
+    would render it as a single table row.
     """
     layout = [t for t in tree.iter("table") if _is_layout(t)]
     for table in layout:  # document order: an outer table is renamed before its inner ones
@@ -79,7 +79,11 @@ def unwrap_layout_tables(tree: HtmlElement) -> int:
 def _is_layout(table: HtmlElement) -> bool:
     if table.find(".//table") is not None or table.find(".//h1") is not None:
         return True
-    return len(table.findall(".//p")) >= _MIN_PARAGRAPHS
+    if len(table.findall(".//p")) < _MIN_PARAGRAPHS:
+        return False
+    # the paragraphs of a layout table run on in one cell; a data table whose editor wraps each
+    # cell's text in a <p> (block editors do) holds them one per cell
+    return any(len(cell.findall(".//p")) >= _MIN_PARAGRAPHS for cell in table.iter("td", "th"))
 
 
 def _owner(part: HtmlElement) -> HtmlElement | None:
