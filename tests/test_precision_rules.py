@@ -294,3 +294,25 @@ def test_a_note_presenting_the_publisher_among_the_closing_calls_goes() -> None:
     assert note not in kept and [r.kind for r in removed] == ["bio"]
     mid = [BODY[0], note, *BODY[1:], MORE_BODY[0]]  # earlier on, the article says it itself
     assert trim_bio(mid, authors=[])[0] == mid
+
+
+def test_a_closing_paragraph_that_is_one_link_goes_but_links_inside_sentences_stay() -> None:
+    more = [
+        "The reading group alone brings forty people through the door each month, most of them "
+        "on foot, and the county has never once counted them in its figures for the branch.",
+        "Closing the branch would save the price of a roof and lose the one place where the "
+        "street's children do their homework with a librarian close enough to ask for help.",
+    ]
+    body = (
+        f"<p>{BODY[0]}</p><p><a href='/archive/reading-group'>The reading group meets on "
+        f"Tuesdays in the back room, and newcomers are always welcome</a></p>"
+        + "".join(f"<p>{text}</p>" for text in [*BODY[1:], *more[:1]])
+        + f"<p>{more[1]} <a href='/budget'>The budget papers</a> are public.</p>"
+        "<p><a href='https://fair.example/book'>Meet the library volunteers at the county book "
+        "fair in the market hall on 12 May</a></p>"
+    )
+    record = _record(body)
+    assert "county book fair" not in record.text
+    assert any(r.kind == "related" and "book fair" in r.text for r in record.removed)
+    assert "reading group meets on Tuesdays" in record.text  # one link, but mid-article
+    assert "The budget papers are public." in record.text

@@ -13,6 +13,7 @@ from crawler.dataset.schema import ArticleRecord, RejectReason, Removed
 
 from .blocks import text_blocks
 from .canonical import canonical_url
+from .closing import trim_link_lines
 from .coverage import missed_text
 from .dates import DatePolicy
 from .decode import decode, sniff
@@ -61,6 +62,7 @@ class Draft:
     meta: Metadata
     blocks: list[str]
     removed: list[Removed]
+    link_lines: frozenset[str] = frozenset()  # paragraphs that are one link (closing.py)
 
 
 def _extract(page: Page, rules: ExtractRules) -> ArticleRecord | Rejection:
@@ -94,7 +96,8 @@ def draft_blocks(page: Page, rules: ExtractRules) -> Draft | Rejection:
     strip_inert(tree)
     removed = strip_hidden(tree)
     names = name_values(tree)  # one walk for both steps; removals only make it stale
-    removed += strip_markup(tree, compiled_selectors(rules.strip_selectors), names)
+    link_lines: set[str] = set()
+    removed += strip_markup(tree, compiled_selectors(rules.strip_selectors), names, link_lines)
     removed += strip_widgets(tree, names)
     main = _main_blocks(tree, page.url)
     blocks = check_against_article_body(main, meta.article_body)
@@ -102,7 +105,7 @@ def draft_blocks(page: Page, rules: ExtractRules) -> Draft | Rejection:
         blocks = restore_standfirst(tree, fill_gaps(tree, blocks), meta.description)
     blocks, edges = trim_edges(blocks, meta)
     notes = [Removed("date", note) for note in meta.date_notes]  # why a date is null
-    return Draft(meta, blocks, [*removed, *edges, *notes])
+    return Draft(meta, blocks, [*removed, *edges, *notes], frozenset(link_lines))
 
 
 def finish(
@@ -110,6 +113,7 @@ def finish(
 ) -> ArticleRecord | Rejection:
     """Step 5 and the record: remove boilerplate by text, apply the no-article floor."""
     kept, dropped = filter_blocks(draft.blocks, compiled_patterns(rules.strip_patterns), text_rules)
+    kept, lines = trim_link_lines(kept, draft.link_lines)
     kept, bio = trim_bio(kept, draft.meta.authors)
     text = "\n\n".join(kept)
     words = len(_WORD.findall(text))
@@ -118,7 +122,8 @@ def finish(
         return Rejection(RejectReason.NO_ARTICLE, f"{body_words} words of article text")
     if is_not_found(draft.meta.title, text, words):
         return Rejection(RejectReason.NO_ARTICLE, f"a 'page not found' page ({words} words)")
-    return _record(page, rules, draft.meta, text, words, [*draft.removed, *dropped, *bio])
+    removed = [*draft.removed, *dropped, *lines, *bio]
+    return _record(page, rules, draft.meta, text, words, removed)
 
 
 def _standfirst_words(blocks: Sequence[str], description: str | None) -> int:
