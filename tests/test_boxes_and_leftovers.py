@@ -129,6 +129,27 @@ def test_hidden_templates_are_removed_but_long_hidden_paragraphs_stay() -> None:
     ]
 
 
+def test_a_hidden_dialog_goes_however_long_its_paragraphs() -> None:
+    """A modal waiting for a click (republishing terms, a sign-up) is no body text revealed in
+    place, though its paragraphs are as long as the article's. The layout wrapper's class
+    names a sidebar, which stops trafilatura from pruning anything inside it."""
+    terms = (
+        "You may republish this column for free under our licence, provided you keep the "
+        "author's name, link back to the original page and do not edit the text beyond "
+        "changing the house style of dates, numbers and spelling to your own."
+    )
+    modal = (
+        "<div id='republish-modal' role='dialog' style='display:none;'><h3>Republish this "
+        f"column</h3><p>{terms}</p><p>Questions about the licence go to the desk.</p></div>"
+    )
+    rec = record(
+        f"<div class='sidebar-layout'><div class='main-column'>{paragraphs(BODY)}</div>"
+        f"<div class='widgets'>{modal}</div></div>"
+    )
+    assert "republish this column for free" not in rec.text
+    assert BODY[0] in rec.text and BODY[-1] in rec.text
+
+
 def test_removed_texts_keep_word_boundaries() -> None:
     bar = (
         "<div class='share-tools'><span>Share this column</span><a href='#'>Facebook</a>"

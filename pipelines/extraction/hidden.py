@@ -20,12 +20,13 @@ __all__ = ["strip_hidden"]
 _HIDDEN_XPATH = XPath(".//@style[contains(., 'none') or contains(., 'hidden')]/..|.//@hidden/..")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # Pages hide body text too, for a script to reveal (accordions, "read more", lazy sections):
-# a hidden element holding a paragraph this long stays.
+# a hidden element holding a paragraph this long stays, unless it is a dialog.
 _LONG_PARAGRAPH = 25
 # React's streamed server rendering parks finished sections in <div hidden id="S:1"> and a
 # script moves them into place: shown text, not hidden.
 _STREAMED = re.compile(r"^[SP]:\w+$")
 _NEVER = frozenset(("html", "body", "head", "input", "template", "noscript"))
+_DIALOG_ROLES = frozenset(("dialog", "alertdialog"))
 _MAX_RECORDED = 500
 
 
@@ -38,7 +39,9 @@ def strip_hidden(tree: HtmlElement) -> list[Removed]:
     for node in hidden:
         if node.getparent() is None or not _attached(node, tree):
             continue
-        if any(len(p.text_content().split()) >= _LONG_PARAGRAPH for p in node.iter("p", "li")):
+        if not _is_dialog(node) and any(
+            len(p.text_content().split()) >= _LONG_PARAGRAPH for p in node.iter("p", "li")
+        ):
             continue
         text = spaced_text(node, limit=_MAX_RECORDED)
         node.drop_tree()
@@ -53,6 +56,16 @@ def _is_hidden(node: HtmlElement) -> bool:
     if node.get("hidden") is not None:
         return not _STREAMED.match(node.get("id") or "")
     return bool(_HIDDEN_STYLE.search(node.get("style") or ""))
+
+
+def _is_dialog(node: HtmlElement) -> bool:
+    """A modal a script opens over the page (a sign-up, republishing terms, a login): never
+    the article's text revealed in place, however long its paragraphs."""
+    return (
+        node.tag == "dialog"
+        or node.get("role") in _DIALOG_ROLES
+        or node.get("aria-modal") == "true"
+    )
 
 
 def _attached(node: HtmlElement, root: HtmlElement) -> bool:
