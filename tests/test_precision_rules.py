@@ -316,3 +316,25 @@ def test_a_closing_paragraph_that_is_one_link_goes_but_links_inside_sentences_st
     assert any(r.kind == "related" and "book fair" in r.text for r in record.removed)
     assert "reading group meets on Tuesdays" in record.text  # one link, but mid-article
     assert "The budget papers are public." in record.text
+
+
+def test_a_bold_line_right_before_a_button_is_a_call_to_action() -> None:
+    pitch = (
+        "<p class='centered'><strong>Tired of waiting for the county? Talk to the friends of "
+        "the library today</strong></p><div class='button-wrap'><a class='btn' "
+        "href='/contact'>Get in touch</a></div>"
+    )
+    heading = (
+        "<p><strong>What the volunteers found</strong></p><div class='photo'><a "
+        "href='/img/shelves.jpg'><img src='/img/shelves.jpg' alt='Shelves'></a></div>"
+    )
+    body = (
+        f"<p>{BODY[0]}</p><p>{BODY[1]}</p>{pitch}<p>{BODY[2]}</p>{heading}<p>{BODY[3]}</p>"
+        "<p><strong>Signed, the reading group</strong></p><p>Cards and letters welcome.</p>"
+    )
+    record = _record(body)
+    assert "Tired of waiting" not in record.text and "Get in touch" not in record.text
+    assert any(r.kind == "ad" and "Tired of waiting" in r.text for r in record.removed)
+    assert "What the volunteers found" in record.text  # a bold sub-heading before a photo
+    assert "Signed, the reading group" in record.text  # bold, but no button follows
+    assert all(paragraph in record.text for paragraph in BODY)

@@ -15,6 +15,7 @@ from lxml.html import HtmlElement
 
 from crawler.dataset.schema import Removed
 
+from .linkblocks import linked_blocks
 from .nodetext import spaced_text
 from .scope import paragraph_chars
 from .teasers import teaser_grids
@@ -102,15 +103,6 @@ _TEXT_BLOCKS = frozenset(
 # The id of a heading or paragraph is usually a slug of its own text ("what-share-of-...").
 _RANK = {"class": 0, "id": 1, "role": 2}  # the first attribute naming a kind decides
 _NAME_VALUES = XPath(".//*/@class|.//*/@id|.//*/@role")
-_MIN_LINKS = 2
-# a paragraph inside a link is a teaser card's excerpt, not body text around the links;
-# the same walk finds the paragraphs that are one link and nothing else
-_LINKED_BLOCKS = XPath(
-    f".//*[self::p or self::ul or self::ol][.//a][count(.//a) >= {_MIN_LINKS} and "
-    "not(.//p[not(ancestor::a)]) or self::p and count(.//a) = 1 and "
-    "string-length(normalize-space()) = string-length(normalize-space(.//a))]"
-)
-_LINK_SHARE = 0.8  # share of a block's visible characters inside links
 _MAX_REFINED = 1000  # characters: appeal and sign-up boxes are short; menus need no second look
 _REFINABLE = frozenset(("ad", "related", "share", "navigation"))
 _NEVER = frozenset(("html", "body", "head"))
@@ -216,35 +208,14 @@ def strip_markup(
     for node, kind in _outside_article(tree, candidates):
         if _attached(node, tree):
             _drop(node, kind, removed)
-    for node in [*_link_lists(tree, link_lines), *teaser_grids(tree)]:
+    lists, pitches = linked_blocks(tree, link_lines)
+    for pitch in pitches:  # the button first: it is found from the paragraph
+        for node in (pitch.getnext(), pitch):
+            if node is not None and _attached(node, tree):
+                _drop(node, "ad", removed)
+    for node in [*lists, *teaser_grids(tree)]:
         _drop(node, "related", removed)
     return removed
-
-
-def _link_lists(tree: HtmlElement, link_lines: set[str] | None) -> list[HtmlElement]:
-    """Paragraphs and lists that are nothing but several links: teasers, menus, tag clouds.
-    The text of each paragraph that is one link goes to `link_lines`."""
-    found = []
-    for node in _LINKED_BLOCKS(tree):  # in C: most paragraphs hold fewer than two links
-        links = [a for a in node.iter("a") if a.text_content().strip()]
-        if len(links) == 1 and link_lines is not None and _is_one_link(node):
-            link_lines.add(" ".join(node.text_content().split()))
-        if len(links) < _MIN_LINKS:
-            continue
-        text = len("".join(node.text_content().split()))
-        linked = sum(len("".join(a.text_content().split())) for a in links)
-        if text and linked >= _LINK_SHARE * text:
-            found.append(node)
-    return found
-
-
-def _is_one_link(node: HtmlElement) -> bool:
-    """A paragraph whose whole text is its single link's."""
-    if node.tag != "p" or sum(1 for _ in node.iter("a")) != 1:
-        return False
-    return "".join(node.text_content().split()) == "".join(
-        next(node.iter("a")).text_content().split()
-    )
 
 
 def _candidates(tree: HtmlElement, names: list[Any]) -> list[tuple[HtmlElement, str, str]]:
