@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -26,10 +27,10 @@ print(" ".join(m for m in ("trafilatura", "htmldate", "justext", "pandas") if m 
 """
 
 
-def _printed(script: str) -> str:
+def _printed(script: str, env: dict[str, str] | None = None) -> str:
     """What the script prints, run in a fresh interpreter (a clean sys.modules) from the repo."""
     result = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True,
-                            text=True, timeout=120)  # fmt: skip
+                            text=True, timeout=120, env=env)  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]
     return result.stdout.strip()
 
@@ -77,6 +78,30 @@ print(pa.default_memory_pool().backend_name)
 def test_the_crawl_writers_give_freed_arrow_memory_back() -> None:
     # Arrow's default pool (mimalloc) kept ~75 MB that flushes had freed in a crawl's process.
     assert _printed(POOL) == "system"
+
+
+ARROW_CPP_POOL = """
+import io
+from scrapy.utils.project import get_project_settings
+
+get_project_settings()  # what every scrapy command loads first
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+pq.write_table(pa.table({"text": ["words " * 200] * 100}), io.BytesIO(), compression="zstd")
+try:
+    kept = pa.mimalloc_memory_pool().max_memory()
+except NotImplementedError:  # a pyarrow built without mimalloc
+    kept = 0
+print(pa.default_memory_pool().backend_name, kept)
+"""
+
+
+def test_arrow_code_in_a_scrapy_process_allocates_through_malloc() -> None:
+    # Parquet's encoders and compressors allocate from Arrow's C++ default pool, which
+    # pa.set_memory_pool() does not change: in mimalloc they kept ~40 MB in the crawl's process.
+    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    assert _printed(ARROW_CPP_POOL, env) == "system 0"
 
 
 NIGHTLY_START = """
