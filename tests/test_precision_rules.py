@@ -338,3 +338,27 @@ def test_a_bold_line_right_before_a_button_is_a_call_to_action() -> None:
     assert "What the volunteers found" in record.text  # a bold sub-heading before a photo
     assert "Signed, the reading group" in record.text  # bold, but no button follows
     assert all(paragraph in record.text for paragraph in BODY)
+
+
+def test_a_teaser_line_of_a_label_and_one_link_goes_in_any_language() -> None:
+    teasers = [
+        "<p>Read also: <a href='/opinion/bus-depot'>Why the bus depot move will cost the "
+        "county twice</a></p>",
+        "<p>Les også: <a href='/meninger/bibliotek'>Biblioteket i sentrum stenger dørene for "
+        "godt i sommer</a></p>",
+        "<p>LEES OOK | <a href='/opinie/bieb'>De bibliotheek op de hoek verdient een nieuw "
+        "dak</a></p>",
+    ]
+    body = (
+        f"<p>{BODY[0]}</p>{teasers[0]}<p>{BODY[1]}</p>{teasers[1]}<p>{BODY[2]}</p>{teasers[2]}"
+        f"<p>{BODY[3]} The figures are in <a href='/docs/branch'>the council's own report on "
+        "the branch</a></p><p>Opening hours: <a href='/hours'>Tuesday, Thursday and Saturday "
+        "mornings</a> until the roof is fixed.</p>"
+    )
+    record = _record(body)
+    for gone in ("bus depot move", "Biblioteket i sentrum", "bibliotheek op de hoek"):
+        assert gone not in record.text, gone
+        assert any(r.kind == "related" and gone in r.text for r in record.removed), gone
+    assert "the council's own report on the branch" in record.text  # a sentence's link
+    assert "until the roof is fixed" in record.text  # the link does not end the paragraph
+    assert all(paragraph in record.text for paragraph in BODY)
