@@ -131,7 +131,7 @@ class SiteMemoryPipeline:
             return  # a revision of a stored article was counted when it was new
         site, pieces = found
         day = (item.fetched_at or datetime.now(UTC)).date().isoformat()
-        self.delta[site].observe(pieces, day, item.language or "")
+        self.delta[site].observe(pieces, day, item.language or "", self.base[site].blocks)
 
     def item_dropped(self, item: Any, **_: Any) -> None:
         self.pending.pop(getattr(item, "url", ""), None)

@@ -168,6 +168,14 @@ def test_store_is_bounded(tmp_path: Path) -> None:
     assert size < MAX_BLOCKS * (TEXT_CHARS + 150) + MAX_CANDIDATES * 60  # about 0.65 MB
 
 
+def test_live_tally_holds_text_only_for_blocks_seen_again() -> None:
+    # A crawl sees most blocks once; their texts were two thirds of the tally it held live.
+    memory = memory_of([[*body(n), APPEAL] for n in range(50)])
+    singles = [t for t in memory.blocks.values() if t.articles == 1]
+    assert len(singles) > 100 and all(t.text == "" for t in singles)
+    assert memory.blocks[block_key(APPEAL)].text == APPEAL
+
+
 def test_unreadable_memory_starts_afresh(tmp_path: Path) -> None:
     store = MemoryStore(tmp_path)
     store.directory.mkdir()
@@ -238,6 +246,16 @@ def test_new_block_on_a_known_site_is_reported_for_the_drift_monitor(tmp_path: P
     assert second.stats.get_value("memory/new_boilerplate") == {"harbour": [BIO]}
     first_only = crawl(tmp_path / "fresh", "r1", [record(n, [*body(n), BIO]) for n in range(8)])
     assert first_only.stats.get_value("memory/new_boilerplate") is None
+
+
+def test_a_block_seen_once_in_each_of_two_runs_is_stored_with_its_text(tmp_path: Path) -> None:
+    crawl(tmp_path, "r1", [record(n, [*body(n), BIO if n == 3 else APPEAL]) for n in range(8)])
+    crawl(
+        tmp_path, "r2", [record(n, [*body(n), BIO if n == 23 else APPEAL]) for n in range(20, 28)]
+    )
+    data = json.loads(MemoryStore(tmp_path).path("harbour").read_text(encoding="utf-8"))
+    bio = next(b for b in data["blocks"] if b["key"] == block_key(BIO))
+    assert bio["articles"] == 2 and bio["text"] == BIO
 
 
 def test_revisions_and_dropped_items_teach_nothing(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ import json
 import logging
 import os
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -67,7 +67,7 @@ def is_repeated(carriers: int, since: int, site_articles: int, t: MemoryThreshol
 class BlockTally:
     """One block of a site: its text, how many articles carried it, since when."""
 
-    text: str  # the block (cut at TEXT_CHARS); "" for a singleton read from disk
+    text: str  # the block (cut at TEXT_CHARS); "" for a singleton (see SiteMemory.observe)
     articles: int  # distinct articles that carried it
     since: int  # articles the site had (in `lang`) before the first one carrying it
     first_seen: str  # day (YYYY-MM-DD) of the first and last carrier
@@ -103,13 +103,26 @@ class SiteMemory:
         """The keys of every block judged boilerplate."""
         return {key for key in self.blocks if self.is_boilerplate(key)}
 
-    def observe(self, pieces: Iterable[tuple[str, str]], day: str, lang: str = "") -> None:
-        """Count one article's (key, text) blocks."""
+    def observe(
+        self,
+        pieces: Iterable[tuple[str, str]],
+        day: str,
+        lang: str = "",
+        keep_text: Container[str] = (),
+    ) -> None:
+        """Count one article's (key, text) blocks.
+
+        A block seen for the first time keeps its text only when its key is in `keep_text`
+        (the stored memory's blocks, which a merge makes repeated) or when one article is
+        enough to judge it; any other gets its text from its second carrier. Most blocks are
+        never seen again, and their texts were two thirds of a crawl's live tally.
+        """
+        single_judged = self.thresholds.min_articles <= 1
         for key, text in dict(pieces).items():
             tally = self.blocks.get(key)
             if tally is None:
-                self.blocks[key] = BlockTally(text[:TEXT_CHARS], 1, self.counted(lang), day, day,
-                                              lang=lang)  # fmt: skip
+                kept = text[:TEXT_CHARS] if single_judged or key in keep_text else ""
+                self.blocks[key] = BlockTally(kept, 1, self.counted(lang), day, day, lang=lang)
                 continue
             tally.articles += 1
             tally.last_seen = max(tally.last_seen, day)
