@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 import trafilatura
 from hypothesis import given
 from hypothesis import strategies as st
 from lxml import etree
 from lxml.html import HtmlElement
 
+from crawler.dataset.schema import ArticleRecord
 from pipelines.extraction.core import extract
 from pipelines.extraction.inert import strip_inert
 from pipelines.extraction.markup import PHRASE_KINDS, TOKEN_KINDS, _may_name, _named_kind
@@ -162,24 +164,46 @@ def _scoped_page(standfirst_in_main: bool) -> str:
 
 
 def test_the_finder_reads_the_article_element_that_holds_the_text() -> None:
-    from pipelines.extraction.scope import article_scope, paragraph_chars
+    from lxml.html import tostring
+
+    from pipelines.extraction.scope import article_container, as_document, paragraph_chars
 
     tree = parse_html(_scoped_page(standfirst_in_main=True))
     assert tree is not None
-    scope = article_scope(tree, paragraph_chars(tree))
-    assert scope is not tree
-    assert [child.tag for child in scope[0]] == ["main"]  # the outermost, with its header
-    assert "Section 3" not in scope.text_content()
-    assert "Section 3" in tree.text_content()  # the page itself is untouched
+    before = tostring(tree)
+    container = article_container(tree, paragraph_chars(tree))
+    assert container is not None and container.tag == "main"  # the outermost, with its header
+    with as_document(container) as scope:
+        assert [child.tag for child in scope[0]] == ["main"]
+        assert "Section 3" not in scope.text_content()
+    assert tostring(tree) == before  # the page is whole again, the article where it was
+    with pytest.raises(RuntimeError), as_document(container):
+        raise RuntimeError("trafilatura failed")
+    assert tostring(tree) == before
 
 
 def test_a_page_whose_text_is_outside_any_article_element_is_read_whole() -> None:
-    from pipelines.extraction.scope import article_scope, paragraph_chars
+    from pipelines.extraction.scope import article_container, paragraph_chars
 
     page = _scoped_page(standfirst_in_main=False).replace("<main>", "<main><p>" + "x " * 400)
     tree = parse_html(page.replace("</main>", "</p></main>" + _PARAGRAPHS * 2))
     assert tree is not None
-    assert article_scope(tree, paragraph_chars(tree)) is tree
+    assert article_container(tree, paragraph_chars(tree)) is None
+
+
+def test_a_subscribe_link_in_the_site_footer_does_not_flag_a_whole_article_paywalled() -> None:
+    # the footer's menu reads like a paywall notice ("Subscribe now"); it is no part of the
+    # article, which the page shows whole
+    footer = (
+        "<footer><div class='site-footer__subscribe'><a href='/about'>About us</a> "
+        "<a href='/subscribe'>Subscribe now</a> <a href='/privacy'>Privacy policy</a> "
+        "<a href='/terms'>Terms &amp; conditions</a></div></footer>"
+    )
+    page = _scoped_page(standfirst_in_main=True).replace("<footer>", footer + "<footer>")
+    record = extract(Page(url="https://example.org/opinion/depot", body=page.encode()))
+    assert isinstance(record, ArticleRecord)
+    assert "Paragraph 5 of the column" in record.text
+    assert record.paywalled is False
 
 
 def test_a_long_removed_box_is_read_only_as_far_as_it_is_recorded() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 import trafilatura
@@ -31,7 +32,7 @@ from .metadata import Metadata, read_metadata
 from .notfound import is_not_found
 from .page import ExtractRules, Page, Rejection, compiled_patterns, compiled_selectors
 from .parse import parse_html, parse_utf8
-from .scope import article_scope, paragraph_texts
+from .scope import article_container, as_document, paragraph_chars, paragraph_texts
 from .standfirst import restore_standfirst
 from .textfilter import GENERIC_RULES, TextRule, filter_blocks, is_paywall_notice
 from .unicode import valid_unicode
@@ -95,11 +96,13 @@ def draft_blocks(page: Page, rules: ExtractRules) -> Draft | Rejection:
     simplify_layout(tree)  # before strip_inert: an aside with an icon is no pull quote
     strip_inert(tree)
     removed = strip_hidden(tree)
-    names = name_values(tree)  # one walk for both steps; removals only make it stale
+    container = _article_container(tree)
+    region = tree if container is None else container  # see scope.py
+    names = name_values(region)  # one walk for both steps; removals only make it stale
     link_lines: set[str] = set()
-    removed += strip_markup(tree, compiled_selectors(rules.strip_selectors), names, link_lines)
-    removed += strip_widgets(tree, names)
-    main = _main_blocks(tree, page.url)
+    removed += strip_markup(region, compiled_selectors(rules.strip_selectors), names, link_lines)
+    removed += strip_widgets(region, names)
+    main = _main_blocks(tree, container, page.url)
     blocks = check_against_article_body(main, meta.article_body)
     if blocks == main:  # the page's own text, not the articleBody that replaced it
         blocks = restore_standfirst(tree, fill_gaps(tree, blocks), meta.description)
@@ -133,7 +136,15 @@ def _standfirst_words(blocks: Sequence[str], description: str | None) -> int:
     return 0
 
 
-def _main_blocks(tree: HtmlElement, url: str) -> list[str]:
+def _article_container(tree: HtmlElement) -> HtmlElement | None:
+    """The article element holding the page's text, on pages with enough <p> text to tell."""
+    page_chars = paragraph_chars(tree)
+    if page_chars < FAST_MIN_PARAGRAPH_CHARS:
+        return None
+    return article_container(tree, page_chars)
+
+
+def _main_blocks(tree: HtmlElement, container: HtmlElement | None, url: str) -> list[str]:
     """trafilatura's main text of the cleaned tree, one block per paragraph, heading or item.
 
     Its fast mode (no comparison with the readability and justext algorithms) gives the same
@@ -148,15 +159,18 @@ def _main_blocks(tree: HtmlElement, url: str) -> list[str]:
     """
     paragraphs = paragraph_texts(tree)
     page_chars = sum(map(len, paragraphs))
-    scope = article_scope(tree, page_chars) if page_chars >= FAST_MIN_PARAGRAPH_CHARS else tree
-    for fast in (True, False) if page_chars >= FAST_MIN_PARAGRAPH_CHARS else (False,):
-        document = trafilatura.bare_extraction(
-            scope, url=url or None, include_comments=False, include_tables=True,
-            with_metadata=False, fast=fast,
-        )  # fmt: skip
-        blocks = text_blocks(getattr(document, "body", None))
-        if not fast or not missed_text(blocks, paragraphs, page_chars):
-            break
+    modes = (True, False) if page_chars >= FAST_MIN_PARAGRAPH_CHARS else (False,)
+    if container is None and page_chars >= FAST_MIN_PARAGRAPH_CHARS:
+        container = article_container(tree, page_chars)  # the removals may have made one
+    with nullcontext(tree) if container is None else as_document(container) as scope:
+        for fast in modes:
+            document = trafilatura.bare_extraction(
+                scope, url=url or None, include_comments=False, include_tables=True,
+                with_metadata=False, fast=fast,
+            )  # fmt: skip
+            blocks = text_blocks(getattr(document, "body", None))
+            if not fast or not missed_text(blocks, paragraphs, page_chars):
+                break
     return blocks
 
 
