@@ -13,7 +13,7 @@ from crawler.dataset.schema import Removed
 
 from ..core import extract
 from ..page import Page, Rejection
-from ..warmup import WARM_UP_PAGES
+from ..warmup import WARM_UP_PAGES, load_date_locales
 from .evalset import Sample
 from .scoring import Summary, score_doc, snippet_hits, summarize
 
@@ -103,6 +103,7 @@ def run_interleaved(named: Sequence[tuple[str, Extractor]], samples: Sequence[Sa
     for _, func in named:
         for page in WARM_UP_PAGES:
             func(page.body, page.url)
+    load_date_locales()  # ours reads written dates on few pages: the locales load here
     predictions: list[dict[str, Prediction]] = [{} for _ in named]
     seconds = [0.0] * len(named)
     for sample in samples:
