@@ -134,7 +134,7 @@ def _with_box_labels(
     """Short labels next to a removed appeal, sign-up or paywall text belong to its box."""
     marked = list(pieces)
     for at, (index, text, kind) in enumerate(pieces):
-        if kind is not None or len(_WORD.findall(text)) > _LABEL_WORDS:
+        if kind is not None or _has_more_words(text, _LABEL_WORDS):
             continue
         if text.rstrip()[-1:] in ".!?":  # a sentence (or a pull quote), not a box's label
             continue
@@ -152,7 +152,7 @@ def _heads_body(pieces: list[tuple[int, str, str | None]], at: int) -> bool:
     if at + 1 >= len(pieces):
         return False
     _, text, kind = pieces[at + 1]
-    return kind is None and len(_WORD.findall(text)) >= _BODY_WORDS
+    return kind is None and _has_more_words(text, _BODY_WORDS - 1)
 
 
 def _lead_in(piece: str, kind: str | None) -> str | None:
