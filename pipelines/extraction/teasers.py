@@ -41,7 +41,8 @@ def teaser_grids(tree: HtmlElement) -> list[HtmlElement]:
     if not outer:
         return []
     # a listing page is its cards: they go only when the page has more text than they hold
-    page_chars = len(tree.text_content())
+    # (the whole page's, when `tree` is the article element the page's text sits in)
+    page_chars = len(tree.getroottree().getroot().text_content())
     return [g for g in outer if len(g.text_content()) < _PAGE_SHARE * page_chars]
 
 
