@@ -98,6 +98,15 @@ BODY = (
         ("You may also be interested in:", "related"),
         ("Fehler gefunden? Jetzt melden.", "share"),
         ("Auch interessant", "related"),
+        ("Jetzt unterstützen", "appeal"),
+        (
+            "Guter Lokaljournalismus braucht Ihre Unterstützung. Danke, dass Sie dabei sind.",
+            "appeal",
+        ),
+        (
+            "Wenn Ihnen die Kolumne gefällt, unterstützen Sie unsere Redaktion mit einem Abo.",
+            "appeal",
+        ),
         ("Читайте также", "related"),
         ("Article content", "navigation"),
         ("Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod.", "placeholder"),

@@ -37,7 +37,7 @@ EXTRA_RULES: tuple[TextRule, ...] = (
         "appeal",
         4,
         r"^(give now|give today|donate now|support us|become a member|join now"
-        r"|faites un don|jetzt spenden|поддержать)\W*$",
+        r"|faites un don|jetzt spenden|jetzt unterstützen|поддержать)\W*$",
     ),
     rule(
         "paywall",
@@ -73,7 +73,8 @@ EXTRA_RULES: tuple[TextRule, ...] = (
         "appeal",
         50,
         r"\bfaites un don\b|\bsoutenez (une|la|notre|le) (presse|journalisme|"
-        r"rédaction|information)\b|\bunterstützen sie (unabhängigen|unseren|uns)\b",
+        r"rédaction|information)\b|\bunterstützen sie (unabhängigen|unsere[nm]?|uns)\b"
+        r"|journalismus braucht (ihre|deine|eure) unterstützung\b",  # "Lokaljournalismus"
     ),
     rule(
         "newsletter",
