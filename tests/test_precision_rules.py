@@ -362,3 +362,22 @@ def test_a_teaser_line_of_a_label_and_one_link_goes_in_any_language() -> None:
     assert "the council's own report on the branch" in record.text  # a sentence's link
     assert "until the roof is fixed" in record.text  # the link does not end the paragraph
     assert all(paragraph in record.text for paragraph in BODY)
+
+
+def test_the_headline_shown_with_a_section_name_after_it_goes() -> None:
+    for title, shown in [
+        ("Keep the Mill Street library", "Keep the Mill Street library | County Voices"),
+        (
+            "Keep the Mill Street library - The County Post",
+            "Keep the Mill Street library – Opinion",
+        ),
+    ]:
+        html = (
+            f"<html lang='en'><head><title>{title}</title></head><body><div class='wrap'>"
+            f"<div class='post'><p class='headline'>{shown}</p>"
+            + "".join(f"<p>{t}</p>" for t in BODY)
+            + "</div></div></body></html>"
+        )
+        result = extract(Page(url="https://county.test/library", body=html.encode()))
+        assert isinstance(result, ArticleRecord), result
+        assert result.text.startswith("The county wants"), (shown, result.text[:60])

@@ -36,6 +36,7 @@ _JUMP_LINK = re.compile(
 )
 _TITLE_SEPARATOR = re.compile(r"\s+[|–—·-]\s+|\s*::\s*")
 _MIN_HEADLINE_WORDS = 4
+_SUFFIX_WORDS = 6  # a site or section name after a headline's separator
 _BIO_WORDS = 60
 _LONG_BIO_WORDS = 120  # a bio that opens with the person's name and trade runs longer
 # "Jane Roe is a ...", "Jane Roe has been ...", "Jane specializes in ..."
@@ -164,6 +165,8 @@ def _is_edge(block: str, meta: Metadata, lead: bool) -> bool:
         return True
     if lead and any(same_words(block, part) for part in _headline_parts(meta.title)):
         return True
+    if lead and _is_suffixed_headline(block, meta.title):
+        return True
     if lead and same_words(block, meta.headline):  # an SEO title differs from the <h1>
         return True
     if len(tokens) > 12:
@@ -173,6 +176,16 @@ def _is_edge(block: str, meta: Metadata, lead: bool) -> bool:
     if any(block.strip() == name for name in meta.authors):
         return True
     return any(c.isdigit() for c in block) and not _DATE_WORDS.sub("", block).strip(" ,.:|/-–—·")
+
+
+def _is_suffixed_headline(block: str, title: str | None) -> bool:
+    """The headline shown with a site or section name after it ("Headline | Site news"),
+    when the title is the headline alone or carries another suffix."""
+    parts = _TITLE_SEPARATOR.split(block)
+    if len(parts) < 2 or len(_WORD.findall(" ".join(parts[1:]))) > _SUFFIX_WORDS:
+        return False
+    headline = _TITLE_SEPARATOR.split(title or "")[0]
+    return len(_WORD.findall(headline)) >= _MIN_HEADLINE_WORDS and same_words(parts[0], headline)
 
 
 def _headline_parts(title: str | None) -> list[str]:
