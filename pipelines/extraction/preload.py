@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import gc
 
+from .langmodel import release_mapped_pages
 from .warmup import warm_up
 
 warm_up()
+# Its workers, not the forkserver, detect languages from now on.
+release_mapped_pages()
 # Workers fork from the forkserver: frozen, its objects sit in a generation their garbage
 # collections never visit, so collecting does not write to (and copy) the shared pages.
 gc.collect()
