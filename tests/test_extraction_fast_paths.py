@@ -288,3 +288,20 @@ def test_an_accordion_pruned_for_its_class_is_not_lost_by_the_fast_path() -> Non
         text = getattr(record, "text", "")
         assert all(answer[:40] in text for _, answer in _ANSWERS), box_class
         assert _GROWERS[0][:40] in text and "notebook stays in the shed" in text
+
+
+def test_the_rest_of_an_article_inside_a_box_trafilatura_prunes_is_read_again() -> None:
+    """A page builder's embed box (class "w-embed") holding most of the column, as broken
+    markup leaves it: trafilatura prunes the box for its class and the full cascade does not
+    bring it back; the box loses its class and the finder reads the page again."""
+    rest = "".join(f"<h3>{q}</h3><p>{a}</p>" for q, a in _ANSWERS)
+    intro = "".join(f"<p>{t}</p>" for t in _GROWERS)
+    html = (
+        "<html><head><title>Watering</title></head><body><article><h1>Watering questions</h1>"
+        f"{intro}<div class='html-embed-7 w-embed'><style>table {{ width: 100% }}</style>"
+        f"<div class='responsive'>{rest}</div></div></article></body></html>"
+    )
+    record = extract(Page(url="https://example.org/water", body=html.encode()))
+    text = getattr(record, "text", "")
+    assert all(answer[:40] in text for _, answer in _ANSWERS)
+    assert _GROWERS[0][:40] in text

@@ -32,6 +32,7 @@ from .metadata import Metadata, read_metadata
 from .notfound import is_not_found
 from .page import ExtractRules, Page, Rejection, compiled_patterns, compiled_selectors
 from .parse import parse_html, parse_utf8
+from .pruned import SHORT_SHARE, unprune
 from .scope import article_container, as_document, paragraph_chars, paragraph_texts
 from .standfirst import restore_standfirst
 from .textfilter import GENERIC_RULES, TextRule, filter_blocks, is_paywall_notice
@@ -156,6 +157,8 @@ def _main_blocks(tree: HtmlElement, container: HtmlElement | None, url: str) -> 
     threshold moved from 0.6 to 0.3, with a margin over pages just under 0.2 (full cascade on
     6% of pages instead of 10%). It also runs when the fast text lacks most of the paragraphs
     between its own first and last one: a box of body text pruned for its class (coverage.py).
+    A text still short gets one more fast pass when trafilatura pruned a box holding much of
+    the page's paragraphs (pruned.py).
     """
     paragraphs = paragraph_texts(tree)
     page_chars = sum(map(len, paragraphs))
@@ -164,14 +167,24 @@ def _main_blocks(tree: HtmlElement, container: HtmlElement | None, url: str) -> 
         container = article_container(tree, page_chars)  # the removals may have made one
     with nullcontext(tree) if container is None else as_document(container) as scope:
         for fast in modes:
-            document = trafilatura.bare_extraction(
-                scope, url=url or None, include_comments=False, include_tables=True,
-                with_metadata=False, fast=fast,
-            )  # fmt: skip
-            blocks = text_blocks(getattr(document, "body", None))
+            blocks = _finder_blocks(scope, url, fast)
             if not fast or not missed_text(blocks, paragraphs, page_chars):
                 break
+        chars = sum(map(len, blocks))
+        short = page_chars >= FAST_MIN_PARAGRAPH_CHARS and chars < SHORT_SHARE * page_chars
+        if short and unprune(scope, page_chars):  # see pruned.py
+            again = _finder_blocks(scope, url, fast=True)
+            blocks = again if sum(map(len, again)) > chars else blocks
     return blocks
+
+
+def _finder_blocks(scope: HtmlElement, url: str, fast: bool) -> list[str]:
+    """trafilatura's main text of a document, one block per paragraph, heading or item."""
+    document = trafilatura.bare_extraction(
+        scope, url=url or None, include_comments=False, include_tables=True,
+        with_metadata=False, fast=fast,
+    )  # fmt: skip
+    return text_blocks(getattr(document, "body", None))
 
 
 def _record(
