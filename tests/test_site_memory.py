@@ -176,6 +176,30 @@ def test_live_tally_holds_text_only_for_blocks_seen_again() -> None:
     assert memory.blocks[block_key(APPEAL)].text == APPEAL
 
 
+def spelled(n: int) -> str:
+    """A word of its own for every number (block keys ignore digits)."""
+    letters = ""
+    while True:
+        n, digit = divmod(n, len(WORDS))
+        letters += WORDS[digit]
+        if not n:
+            return letters
+
+
+def test_live_tally_of_a_site_is_bounded_and_still_counts_its_boilerplate() -> None:
+    # Nearly every block a crawl sees is a body paragraph seen once: 36,000 of them here.
+    memory, most = SiteMemory("harbour"), 0
+    for n in range(3000):
+        blocks = [f"Column {spelled(n)} says in part {spelled(p)} that the ferry, the bridge and "
+                  "the budget matter more than anyone admits." for p in range(12)]  # fmt: skip
+        memory.observe(observed_pieces([*blocks, APPEAL][: 12 + (n % 4 == 0)],
+                                       memory.thresholds), "2026-05-01")  # fmt: skip
+        most = max(most, len(memory.blocks))
+    assert memory.articles == 3000 and most <= 30_000  # ~170 bytes each: ~5 MB at most
+    assert memory.blocks[block_key(APPEAL)].articles == 750
+    assert memory.is_boilerplate(block_key(APPEAL))
+
+
 def test_unreadable_memory_starts_afresh(tmp_path: Path) -> None:
     store = MemoryStore(tmp_path)
     store.directory.mkdir()

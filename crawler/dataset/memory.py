@@ -31,7 +31,10 @@ FORMAT = "opinion-scraper/site-memory"
 VERSION = 1
 MAX_BLOCKS = 1000  # blocks seen on 2+ articles kept on disk, the most frequent first
 MAX_CANDIDATES = 5000  # blocks seen once kept on disk (no text), the most recent first
-LIVE_LIMIT = 100_000  # entries held while crawling before singletons are pruned
+# Entries of one site held while crawling before singletons are pruned to the most recent
+# third (~170 bytes each: ~5 MB). Nearly all are body paragraphs, each seen once; a block
+# whose second carrier comes after ~700 newer articles could never reach MIN_SHARE anyway.
+LIVE_LIMIT = 30_000
 TEXT_CHARS = 200
 LOCK_TIMEOUT = 600.0  # another worker may be cleaning a large site meanwhile
 
@@ -131,7 +134,7 @@ class SiteMemory:
         if lang:
             self.languages[lang] = self.languages.get(lang, 0) + 1
         if len(self.blocks) > LIVE_LIMIT:
-            self.prune(MAX_BLOCKS * 10, LIVE_LIMIT // 2)
+            self.prune(MAX_BLOCKS * 10, LIVE_LIMIT // 3)
 
     def settle(self) -> None:
         """Make today's verdicts stick: a retired campaign stays known after its share fades."""
