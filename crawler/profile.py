@@ -54,6 +54,9 @@ class MorePages:
         return self.template.replace("{offset}", str(self.first + index * self.step))
 
 
+_VERDICTS_KEPT = 20_000  # URLs whose verdicts a profile remembers (~4 MB at most)
+
+
 @dataclass(frozen=True, slots=True)
 class SiteProfile:
     """What the crawler knows about one site: where to look, what to take, what to strip."""
@@ -88,6 +91,11 @@ class SiteProfile:
     memory_enabled: bool = True  # [memory] enabled: the site memory strips repeated blocks
     memory_body: tuple[str, ...] = ()  # [memory] body: repeated blocks that are article text
     source: str = field(default="", compare=False)
+    # URL -> (is an article, is a listing): listing pages repeat their menus' hundreds of
+    # links, and a sitemap's URLs are judged when counted and again when followed
+    _verdicts: dict[str, tuple[bool, bool]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
     def on_domain(self, url: str) -> bool:
         """True for http(s) URLs on one of the profile's domains or their subdomains."""
@@ -104,18 +112,29 @@ class SiteProfile:
 
     def is_article(self, url: str) -> bool:
         """True when the URL is an opinion article this profile collects."""
-        # Patterns see the clean URL: a feed's `?utm_source=rss` never hides an article.
-        clean = clean_url(url)
-        return (
-            self.on_domain(clean)
-            and any(p.search(clean) for p in self.article_allow)
-            and not any(p.search(clean) for p in self.article_deny)
-        )
+        return self._verdict(url)[0]
 
     def is_listing(self, url: str) -> bool:
         """True when the URL is a further listing page (pagination) worth following."""
+        return self._verdict(url)[1]
+
+    def _verdict(self, url: str) -> tuple[bool, bool]:
+        verdict = self._verdicts.get(url)
+        if verdict is not None:
+            return verdict
+        # Patterns see the clean URL: a feed's `?utm_source=rss` never hides an article.
         clean = clean_url(url)
-        return self.on_domain(clean) and any(p.search(clean) for p in self.listing_allow)
+        if not self.on_domain(clean):
+            verdict = (False, False)
+        else:
+            article = any(p.search(clean) for p in self.article_allow) and not any(
+                p.search(clean) for p in self.article_deny
+            )
+            verdict = (article, any(p.search(clean) for p in self.listing_allow))
+        if len(self._verdicts) >= _VERDICTS_KEPT:  # a long crawl's URLs never end
+            self._verdicts.clear()
+        self._verdicts[url] = verdict
+        return verdict
 
 
 _KNOWN_KEYS: dict[str, set[str]] = {

@@ -101,3 +101,29 @@ def test_site_selection():
     assert [p.name for p in chosen] == ["demo-ledger", "moscowtimes"]
     with pytest.raises(ProfileError, match="unknown site 'nope'"):
         select_profiles(profiles, "nope")
+
+
+def test_a_url_is_judged_once_however_often_sources_list_it(monkeypatch):
+    # a listing's menu links recur on every listing page; each verdict parses the URL and
+    # runs the patterns, which the crawl's single main thread pays for
+    import crawler.profile as profile_module
+
+    profile = load_profiles()["demo-ledger"]
+    calls: list[str] = []
+    real_clean_url = profile_module.clean_url
+    monkeypatch.setattr(profile_module, "clean_url", lambda u: calls.append(u) or real_clean_url(u))
+    url = "http://127.0.0.1:8123/ledger/opinion/some-column-1"
+    verdicts = {(profile.is_article(url), profile.is_listing(url)) for _ in range(50)}
+    assert len(verdicts) == 1
+    assert calls == [url]
+
+
+def test_the_verdicts_a_profile_remembers_are_bounded(monkeypatch):
+    import crawler.profile as profile_module
+
+    monkeypatch.setattr(profile_module, "_VERDICTS_KEPT", 100)
+    profile = load_profiles()["demo-ledger"]
+    for n in range(1000):
+        profile.is_article(f"https://www.example.org/page-{n}")
+    assert len(profile._verdicts) <= 100
+    assert profile.is_article("https://www.example.org/page-1") is False
