@@ -87,7 +87,9 @@ def read_metadata(tree: HtmlElement, dates: DatePolicy = UTC_POLICY) -> Metadata
     site = _first(_ld_names(ld.get("publisher")), meta["og:site_name"], meta["application-name"])
     language = _language(tree, ld, meta)
     dated = page_dates(tree, ld, meta, language, dates)
-    h1 = [_node_text(h) for h in tree.xpath("(.//article//h1 | .//h1)[1]")]
+    # the first <h1> in page order (in C, stopping there: a union XPath sorted every <h1>)
+    first_h1 = next(tree.iter("h1"), None)
+    h1 = [] if first_h1 is None else [_node_text(first_h1)]
     return Metadata(
         title=_title(tree, ld, meta, site, h1),
         headline=_first(h1),

@@ -133,6 +133,9 @@ def _chunks(tree: HtmlElement) -> Iterator[str]:
 
 
 def _short(line: list[str]) -> Iterator[str]:
-    chunk = " ".join("".join(line).split())
+    joined = "".join(line)
+    if len(joined) < 4 or joined.isspace():  # most lines: a block's indentation
+        return
+    chunk = " ".join(joined.split())
     if 4 <= len(chunk) <= 200:
         yield chunk
