@@ -9,6 +9,7 @@ import multiprocessing
 import sys
 from collections.abc import Callable
 from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
 
 from pebble import ProcessExpired, ProcessPool
 
@@ -71,10 +72,15 @@ class ExtractionPool:
         # is replaced after `max_tasks` pages, so what its heap gathers (fragments of large
         # parsed trees, caches) stays bounded; a fork of the warm forkserver costs ~10 ms.
         context.set_forkserver_preload(["pipelines.extraction.preload"])
-        self._pool = ProcessPool(max_workers=workers, max_tasks=max_tasks, context=context)
+        self._new_pool = lambda: ProcessPool(
+            max_workers=workers, max_tasks=max_tasks, context=context
+        )
+        self._pool = self._new_pool()
         self._slots: asyncio.Semaphore | None = None
         self.in_flight = 0
         self.peak_in_flight = 0
+        self.restarts = 0  # pools replaced after pebble gave one up
+        self._stopped: list[ProcessPool] = []
 
     async def run(self, page: Page, rules: ExtractRules) -> Result:
         """Extract one page in a worker; never raises for a bad page."""
@@ -89,9 +95,40 @@ class ExtractionPool:
                 self.in_flight -= 1
 
     async def _schedule(self, page: Page, rules: ExtractRules) -> Result:
-        future = self._pool.schedule(self.function, args=(page, rules), timeout=self.timeout)
+        """The page's result; a pool that broke under it is replaced and the page tried once
+        more there (it was waiting, not the cause: a page that kills a worker is rejected)."""
+        for attempt in (1, 2):
+            pool = self._pool
+            try:
+                return await self._attempt(pool, page, rules)
+            except _PoolBroken as exc:
+                self._replace(pool, exc.__cause__ or exc)
+                if attempt == 2:
+                    detail = f"the extraction pool broke twice under this page: {exc.__cause__}"
+                    return Rejection(RejectReason.EXTRACTION_FAILED, detail[:500])
+        raise AssertionError("unreachable")
+
+    def _replace(self, broken: ProcessPool, error: BaseException) -> None:
+        """A new pool for the one pebble gave up: it does so when a worker dies while no page
+        is acknowledged (an OOM kill between pages), and every later page would fail."""
+        if broken is not self._pool:
+            return  # another page's failure replaced it already
+        logger.warning("extraction pool broke (%s: %s); starting a new one",
+                       type(error).__name__, error)  # fmt: skip
+        self.restarts += 1
+        self._pool = self._new_pool()
+        broken.stop()
+        self._stopped.append(broken)
+
+    async def _attempt(self, pool: ProcessPool, page: Page, rules: ExtractRules) -> Result:
+        try:
+            future = pool.schedule(self.function, args=(page, rules), timeout=self.timeout)
+        except RuntimeError as exc:  # pebble's "Unexpected error within the Pool"
+            raise _PoolBroken() from exc
         try:
             return await asyncio.wrap_future(future)
+        except BrokenProcessPool as exc:
+            raise _PoolBroken() from exc
         except FutureTimeout:
             detail = f"no result within EXTRACT_TIMEOUT={self.timeout:g}s"
             return Rejection(RejectReason.EXTRACTION_TIMEOUT, detail)
@@ -104,3 +141,9 @@ class ExtractionPool:
         self._pool.close()
         self._pool.join(timeout=max(self.timeout, 5.0))
         self._pool.stop()
+        for broken in self._stopped:
+            broken.join(timeout=5.0)
+
+
+class _PoolBroken(Exception):
+    """pebble gave the pool up: no page of it can run there any more."""

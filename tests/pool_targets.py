@@ -1,4 +1,4 @@
-"""Stand-ins for the extractor that misbehave, imported by extraction worker processes."""
+"""Stand-ins for the extractor (most misbehave), imported by extraction worker processes."""
 
 from __future__ import annotations
 
@@ -33,3 +33,10 @@ def language_model_loaded(page: Page, rules: ExtractRules) -> bool:
 def imports_scrapy(page: Page, rules: ExtractRules) -> bool:
     """Whether this worker has Scrapy imported (extraction never needs it)."""
     return "scrapy" in sys.modules
+
+
+def timed_extract(page: Page, rules: ExtractRules) -> tuple[object, float]:
+    """extract() and the worker CPU seconds it took."""
+    started = time.process_time()
+    result = extract(page, rules)
+    return result, time.process_time() - started

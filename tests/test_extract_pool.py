@@ -51,6 +51,29 @@ def test_hung_and_crashed_pages_are_rejected_and_the_rest_extracted():
     assert "exit code" in crashed.detail
 
 
+def test_a_worker_killed_between_pages_does_not_stop_the_pages_after_it():
+    # pebble gives the whole pool up when a worker dies while no page is acknowledged (the
+    # OOM killer picks an idle worker that still holds a large page's heap): every later
+    # page of the crawl failed with "Unexpected error within the Pool"
+    import signal
+
+    pool = ExtractionPool(workers=1, timeout=10.0, max_in_flight=2)
+
+    async def crawl() -> list[object]:
+        first = await pool.run(page(ARTICLE, 0), ExtractRules())
+        for pid in list(pool._pool._pool_manager.worker_manager.workers):  # type: ignore[attr-defined]
+            os.kill(pid, signal.SIGKILL)
+        await asyncio.sleep(0.5)  # the pool's manager sees the dead worker
+        return [first, *await run_all(pool, [page(ARTICLE, n) for n in range(1, 4)])]
+
+    try:
+        results = asyncio.run(crawl())
+    finally:
+        pool.close()
+    assert all(isinstance(r, ArticleRecord) for r in results), results
+    assert pool.restarts == 1
+
+
 def test_pages_in_flight_are_bounded():
     pool = ExtractionPool(workers=1, timeout=10.0, max_in_flight=2)
     try:

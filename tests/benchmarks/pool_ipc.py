@@ -25,19 +25,13 @@ import psutil
 
 from crawler.demo import generate
 from crawler.profile import load_profiles
-from pipelines.extract_pool import ExtractionPool, Result
+from pipelines.extract_pool import ExtractionPool
 from pipelines.extraction import ExtractRules, Page, extract
 from tests.benchmarks.extract_only import extraction_input
 from tests.benchmarks.throughput import opinion_pages
+from tests.pool_targets import timed_extract  # by its module's name: workers skip __main__
 
 Sample = tuple[Page, ExtractRules]
-
-
-def timed_extract(page: Page, rules: ExtractRules) -> tuple[Result, float]:
-    """extract() and the worker CPU seconds it took."""
-    started = time.process_time()
-    result = extract(page, rules)
-    return result, time.process_time() - started
 
 
 def demo_samples(site_dir: Path) -> list[Sample]:
