@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from scrapy.crawler import Crawler
+from scrapy.statscollectors import StatsCollector
 
 from crawler.dataset.schema import ArticleRecord, RejectReason
 from crawler.items import PageItem
@@ -54,11 +55,13 @@ class ExtractPipeline:
         default: ExtractRules,
         run_id: str,
         pool: ExtractionPool | None = None,
+        stats: StatsCollector | None = None,
     ) -> None:
         self.rules = rules
         self.default = default
         self.run_id = run_id
         self.pool = pool
+        self.stats = stats
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
@@ -74,7 +77,7 @@ class ExtractPipeline:
                 timeout=settings.getfloat("EXTRACT_TIMEOUT"),
                 max_in_flight=settings.getint("EXTRACT_MAX_IN_FLIGHT") or 4 * workers,
             )
-        return cls(rules, rules_for(None, max_bytes), settings["RUN_ID"], pool)
+        return cls(rules, rules_for(None, max_bytes), settings["RUN_ID"], pool, crawler.stats)
 
     async def process_item(self, item: PageItem) -> ArticleRecord:
         page = self._page(item)
@@ -102,3 +105,5 @@ class ExtractPipeline:
     def close_spider(self) -> None:
         if self.pool is not None:
             self.pool.close()
+            if self.pool.restarts and self.stats is not None:
+                self.stats.set_value("extract/pool_restarts", self.pool.restarts)
