@@ -5,7 +5,7 @@ On a real page the header, mega-menus, sidebars and footer outside the article a
 share of the elements and hold next to none of its paragraphs, yet every step that walks the
 tree (class-name scans, link lists, widgets, trafilatura's pruning XPaths, copies and
 cleaning) pays for them. When one <article> or <main> holds nearly all of the page's
-paragraph text, those steps read just that element (measured on the development set: 65% of
+paragraph text, those steps read just that element (measured on the development set: 69% of
 pages; trafilatura's share of the extraction time down by a sixth, the markup and widget
 steps' by about a third; the text of 1 page in 585 changed). Metadata, hidden-text removal
 and the standfirst keep the whole page.
@@ -23,7 +23,9 @@ from .parse import new_document
 
 __all__ = ["SCOPE_SHARE", "article_container", "as_document", "paragraph_chars", "paragraph_texts"]
 
-SCOPE_SHARE = 0.9  # of the page's paragraph text that the article element must hold
+# Of the page's paragraph text that the article element must hold. Development set: at 0.9
+# 359 of 585 pages qualify, at 0.8 404 with no text changed, at 0.7 423 and one page worse.
+SCOPE_SHARE = 0.8
 _CONTAINERS = XPath(".//article|.//main")
 
 
