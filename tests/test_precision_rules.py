@@ -381,3 +381,58 @@ def test_the_headline_shown_with_a_section_name_after_it_goes() -> None:
         result = extract(Page(url="https://county.test/library", body=html.encode()))
         assert isinstance(result, ArticleRecord), result
         assert result.text.startswith("The county wants"), (shown, result.text[:60])
+
+
+_COLUMN = "".join(
+    f"<p>Paragraph {i} of the column argues that the council should fund the night buses "
+    "properly, and explains at length why the current timetable fails shift workers.</p>"
+    for i in range(8)
+)
+
+
+def _thread(item: str, count: int = 30) -> str:
+    return "".join(
+        item.format(
+            n=n,
+            text=f"I think paragraph {n} misses the point entirely: the buses were never the "
+            "problem, the routes were, and everyone who rides them at night knows it well.",
+        )
+        for n in range(count)
+    )
+
+
+def _column_text(html: str) -> str:
+    record = extract(Page(url="https://example.org/opinion/buses", body=html.encode()))
+    assert isinstance(record, ArticleRecord)
+    return record.text
+
+
+def test_a_long_comment_thread_after_the_column_is_no_part_of_it() -> None:
+    # longer than the column itself: the guard that keeps a class-named element holding most
+    # of the page's paragraphs (a body marked `paywall`) kept the whole thread as article text
+    threads = [
+        "<section id='post-comments'><h2>Comments</h2>"
+        + _thread("<div class='thread-item'><b>Reader {n}</b><time>2 hours ago</time>"
+                  "<p>{text}</p></div>")
+        + "</section>",
+        "<div class='user-comments'><ol>"
+        + _thread("<li><span>Reader {n}</span> wrote:<p>{text}</p></li>")
+        + "</ol></div>",
+    ]  # fmt: skip
+    for thread in threads:
+        html = (
+            "<html><head><title>Night buses</title></head><body><main><article>"
+            f"<h1>Night buses</h1>{_COLUMN}</article>{thread}</main></body></html>"
+        )
+        text = _column_text(html)
+        assert "Paragraph 7 of the column" in text
+        assert "misses the point" not in text and "Reader 3" not in text
+
+
+def test_a_column_whose_own_container_is_named_for_comments_keeps_its_text() -> None:
+    html = (
+        "<html><head><title>Night buses</title></head><body><article>"
+        f"<h1>Night buses</h1><div class='article-body comments-enabled'>{_COLUMN}</div>"
+        "</article></body></html>"
+    )
+    assert "Paragraph 7 of the column" in _column_text(html)

@@ -80,6 +80,7 @@ PHRASE_KINDS: dict[tuple[str, str], str] = {
 # An element holding this share of the page's paragraph text is the article, whatever its class.
 _ARTICLE_SHARE = 0.5
 _SMALL = 200  # paragraph characters of a box that is evidently no body text
+_LEAD_WORDS = 25  # the first paragraph this long is the article's lead
 _PAYWALL_WORDS = re.compile(r"subscri|sign in|log in|register|premium|abonn|подпис", re.I)
 _PAYWALL_MAX_WORDS = 150
 _TEXT_BLOCKS = frozenset(
@@ -245,7 +246,9 @@ def _outside_article(
 
     Some publishers mark every body paragraph with a class such as `paywall`: when one kind's
     elements together hold most of the paragraph text, only its text-free elements go.
-    A paywall-marked element goes only when its text reads like a paywall notice.
+    A paywall-marked element goes only when its text reads like a paywall notice. Comments
+    are the exception: a long thread under an opinion piece holds more text than the piece,
+    and a comments-named element that starts after the article's lead goes however long.
     """
     total = paragraph_chars(tree)
     chars = [paragraph_chars(node) for node, _, _ in candidates]
@@ -253,14 +256,38 @@ def _outside_article(
     for (_, kind, _), count in zip(candidates, chars, strict=True):
         per_kind[kind] += count
     limit = _ARTICLE_SHARE * total
+    after_lead = _AfterLead(tree)
     kept = []
     for (node, kind, _), count in zip(candidates, chars, strict=True):
-        if count >= limit or (per_kind[kind] >= limit and not _is_box(node, count)):
+        guarded = count >= limit or (per_kind[kind] >= limit and not _is_box(node, count))
+        if guarded and not (kind == "comments" and after_lead(node)):
             continue
         if kind == "paywall" and not _is_paywall_box(node):
             continue
         kept.append((node, kind))
     return kept
+
+
+class _AfterLead:
+    """Whether an element starts after the page's lead (its first paragraph long enough to
+    be body text) and does not hold it; the page is walked only when first asked."""
+
+    def __init__(self, tree: HtmlElement) -> None:
+        self._tree = tree
+        self._lead: HtmlElement | None = None
+        self._order: dict[HtmlElement, int] | None = None
+
+    def __call__(self, node: HtmlElement) -> bool:
+        if self._order is None:
+            self._order = {element: i for i, element in enumerate(self._tree.iter())}
+            self._lead = next(
+                (p for p in self._tree.iter("p") if len(p.text_content().split()) >= _LEAD_WORDS),
+                None,
+            )
+        lead = self._lead
+        if lead is None or any(ancestor is node for ancestor in lead.iterancestors()):
+            return False
+        return self._order.get(lead, -1) < self._order.get(node, -1)
 
 
 def _is_box(node: HtmlElement, paragraph_chars: int) -> bool:
