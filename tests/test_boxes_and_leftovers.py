@@ -341,3 +341,62 @@ def test_a_cookie_policy_picked_as_the_body_falls_back_to_the_article() -> None:
     assert isinstance(result, ArticleRecord), result
     assert BODY[0] in result.text and BODY[-1] in result.text
     assert "cookie" not in result.text.lower()
+
+
+LINK_BUTTON_BOXES = {
+    # class names that name nothing, and a link styled as the box's only button
+    "en": """
+<div class="box box--red">
+  <h3>Before you go</h3>
+  <p>Dear reader,</p>
+  <p>This newspaper belongs to nobody but its readers, and that is why we can report on the
+  harbour board without fear of upsetting an owner. Independent journalism costs money, and
+  every story like this one takes days of work that advertising no longer pays for.</p>
+  <p>We keep every article free to read for everyone in town. That is only possible because
+  readers like you support our reporting with a regular contribution, however small it is,
+  and because those who can pay do so for those who cannot.</p>
+  <a class="btn btn--big" href="/give">Support us</a>
+</div>""",
+    "de": """
+<div class="kasten kasten--rot">
+  <h3>Unabhängiger Journalismus braucht Ihre Unterstützung</h3>
+  <p>Liebe Leserinnen und Leser, unser Journalismus ist frei zugänglich, weil viele von Ihnen
+  ihn freiwillig bezahlen. Unterstützen Sie unsere Arbeit, damit das so bleibt, ob einmalig
+  oder jeden Monat.</p>
+  <p>Jeder Euro hilft uns, unabhängig zu berichten, ohne Bezahlschranke und ohne Konzern im
+  Rücken. Unterstützen Sie uns schon mit fünf Euro im Monat, für alle, die sich eine Zeitung
+  nicht leisten können.</p>
+  <a class="knopf" href="/unterstuetzen">Jetzt unterstützen</a>
+</div>""",
+    "ru": """
+<div class="plashka plashka--krasnaya">
+  <h3>Дорогие читатели</h3>
+  <p>Наша газета живёт на ваши пожертвования: у нас нет владельца, который платил бы за
+  каждую статью. Поддержите нашу работу, чтобы мы и дальше писали о городе честно и без
+  оглядки на рекламодателей.</p>
+  <p>Даже небольшая сумма каждый месяц помогает нам оплачивать работу репортёров. Поддержите
+  нас сегодня, если можете, ради тех читателей, кто не может заплатить сам.</p>
+  <a class="knopka" href="/donate">Поддержать</a>
+</div>""",
+}
+
+
+@pytest.mark.parametrize("language", sorted(LINK_BUTTON_BOXES))
+def test_an_appeal_box_whose_button_is_a_link_goes_whole(language: str) -> None:
+    rec = record(paragraphs(BODY) + LINK_BUTTON_BOXES[language])
+    for snippet in ("Before you go", "Dear reader", "belongs to nobody", "free to read",
+                    "Liebe Leserinnen", "Jeder Euro", "Ihre Unterstützung",
+                    "Дорогие читатели", "пожертвования", "небольшая сумма"):  # fmt: skip
+        assert snippet not in rec.text, snippet
+    assert BODY[-1] in rec.text
+
+
+def test_a_link_that_asks_inside_a_sentence_starts_no_box() -> None:
+    inline = (
+        "<div class='box'><p>" + BODY[0] + "</p><p>The cooperative has asked the town to "
+        "<a href='/coop'>support us</a> at the next meeting, and the board should listen to "
+        "what the fishermen say about the sheds before it signs anything.</p></div>"
+    )
+    rec = record(inline + paragraphs(BODY[1:]))
+    assert "asked the town to support us at the next meeting" in rec.text
+    assert BODY[0] in rec.text

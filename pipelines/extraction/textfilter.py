@@ -70,6 +70,7 @@ _BOX_STEMS = (
     "abonn",
     "spend",
     "abo",
+    "unterstütz",
 )
 _WORDS_PER_HIT = 25
 # A notice, appeal or sign-up call addresses the reader ("you", "your", "please", an opening

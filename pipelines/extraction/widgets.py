@@ -64,6 +64,7 @@ def _appeal_boxes(tree: HtmlElement, names: list[Any]) -> list[tuple[HtmlElement
     seeds = [c for c in tree.iter(*_SEED_CONTROLS) if _asks(c)]
     seeds += [f for f in tree.iter("input", "select") if f.get("type") not in _NOT_SEED_INPUTS]
     seeds += [n for n in _named_appeals(tree, names) if has_box_stem(n.text_content())]
+    seeds += [a for a in tree.iter("a") if _link_asks(a)]
     boxes: dict[HtmlElement, None] = {}
     for seed in seeds:
         box = appeal_box(seed, judge)
@@ -77,6 +78,18 @@ def _asks(control: HtmlElement) -> bool:
     """A control whose label asks for money or a sign-up ("Donate", "Monthly", "Remind me")."""
     label = _text(control) or control.get("value") or ""
     return 0 < len(label) < _LABEL_CHARS and kind_of_block(label) in _WIDGET_KINDS
+
+
+def _link_asks(link: HtmlElement) -> bool:
+    """A link styled as a button whose label asks ("Jetzt unterstützen", "Donate now"): it
+    stands alone, not inside a sentence (a screen on word stems first: most links fail it)."""
+    label = link.text_content()
+    if not 0 < len(label) < _LABEL_CHARS or not has_box_stem(label):
+        return False
+    parent = link.getparent()
+    if parent is not None and parent.tag == "p" and len(parent.text_content()) > len(label) + 2:
+        return False
+    return kind_of_block(" ".join(label.split())) in _WIDGET_KINDS
 
 
 def _widget_kind(text: str) -> str:
