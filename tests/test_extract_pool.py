@@ -129,3 +129,19 @@ def test_workers_do_not_run_the_crawls_main_module_again(tmp_path, run_as):
                             capture_output=True, text=True, timeout=120)  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == "False"
+
+
+PRELOADED_STOPLIST = """
+import pipelines.extraction.preload
+from justext.core import define_stoplist
+from trafilatura import external
+
+print(external.JT_STOPLIST is not None, define_stoplist.cache_info().currsize)
+"""
+
+
+def test_the_forkserver_preloads_justext_s_stoplist_for_every_worker() -> None:
+    # Built in each worker on its first page of no known language: ~27 MB per worker.
+    result = subprocess.run([sys.executable, "-c", PRELOADED_STOPLIST], capture_output=True,
+                            text=True, timeout=120, cwd=REPO)  # fmt: skip
+    assert result.stdout.split() == ["True", "1"], result.stderr[-2000:]
