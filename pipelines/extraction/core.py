@@ -106,7 +106,7 @@ def draft_blocks(page: Page, rules: ExtractRules) -> Draft | Rejection:
     main = _main_blocks(tree, container, page.url)
     blocks = check_against_article_body(main, meta.article_body)
     if blocks == main:  # the page's own text, not the articleBody that replaced it
-        blocks = restore_standfirst(tree, fill_gaps(tree, blocks), meta.description)
+        blocks = restore_standfirst(tree, fill_gaps(region, blocks), meta.description)
     blocks, edges = trim_edges(blocks, meta)
     notes = [Removed("date", note) for note in meta.date_notes]  # why a date is null
     return Draft(meta, blocks, [*removed, *edges, *notes], frozenset(link_lines))
