@@ -95,3 +95,33 @@ def test_every_source_failed_closes_the_crawl_as_sources_failed(tmp_path: Path) 
     assert stopped.value.reason == "sources_failed"
     report = watch.finish("sources_failed")
     assert report["alerts"][0]["message"] == "example: all 2 sources failed"
+
+
+def test_a_shared_crawl_worker_that_read_none_of_a_sites_sources_raises_nothing(
+    tmp_path: Path,
+) -> None:
+    # the shared frontier handed every source of the site to other workers: this worker's
+    # "no article URLs" for it was a false alarm that failed its exit code under load
+    write_history(tmp_path, accepted=40)
+    watch = SourceMonitor(MemoryStatsCollector(get_crawler()), str(tmp_path), 5, 20, 3,
+                          shared=True)  # fmt: skip
+    profile = SimpleNamespace(feeds=(FEED,), sitemaps=(SITEMAP,), start_urls=())
+    watch.spider_opened(SimpleNamespace(profiles={"example": profile}))
+    assert watch.finish()["alerts"] == []
+
+
+def test_a_shared_crawl_worker_that_read_a_silent_source_still_alerts(tmp_path: Path) -> None:
+    write_history(tmp_path, accepted=40)
+    watch = SourceMonitor(MemoryStatsCollector(get_crawler()), str(tmp_path), 5, 20, 3,
+                          shared=True)  # fmt: skip
+    profile = SimpleNamespace(feeds=(FEED,), sitemaps=(SITEMAP,), start_urls=())
+    watch.spider_opened(SimpleNamespace(profiles={"example": profile}))
+    watch.source_read("feed", "example", FEED, response=xml(FEED), entries=0, accepted=0)
+    assert [a["message"] for a in watch.finish()["alerts"]] == [
+        "example: sources listed no article URLs (40 in previous runs)"
+    ]
+
+
+def test_a_local_crawl_that_read_none_of_a_sites_sources_still_alerts(tmp_path: Path) -> None:
+    write_history(tmp_path, accepted=40)
+    assert len(monitor(tmp_path).finish()["alerts"]) == 1

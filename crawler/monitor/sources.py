@@ -15,6 +15,7 @@ from scrapy.http import Response
 from scrapy.statscollectors import StatsCollector
 
 from crawler.dataset.runs import read_manifests
+from crawler.distributed.config import redis_url
 
 __all__ = ["SourceMonitor", "SourceStatus", "report_source", "source_read", "sources_section"]
 
@@ -65,8 +66,11 @@ class SourceMonitor:
     """Collects source statuses; at idle stops a run whose every source failed; alerts at close."""
 
     def __init__(self, stats: StatsCollector, root: str, window: int, min_articles: int,
-                 fail_code: int) -> None:  # fmt: skip
+                 fail_code: int, shared: bool = False) -> None:  # fmt: skip
         self.stats = stats
+        # a worker of a shared crawl reads the sources the frontier hands it, maybe none of
+        # a site's: its silence about a site says nothing
+        self.shared = shared
         self.root = root
         self.window = window
         self.min_articles = min_articles
@@ -79,7 +83,8 @@ class SourceMonitor:
     def from_crawler(cls, crawler: Crawler) -> SourceMonitor:
         s = crawler.settings
         monitor = cls(crawler.stats, s["PARQUET_DIR"], s.getint("DRIFT_WINDOW"),
-                      s.getint("DRIFT_MIN_PAGES"), s.getint("DRIFT_EXIT_CODE"))  # fmt: skip
+                      s.getint("DRIFT_MIN_PAGES"), s.getint("DRIFT_EXIT_CODE"),
+                      bool(redis_url(s)))  # fmt: skip
         crawler.signals.connect(monitor.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(monitor.source_read, signal=source_read)
         crawler.signals.connect(monitor.spider_idle, signal=signals.spider_idle)
@@ -148,7 +153,8 @@ class SourceMonitor:
             messages.append(f"{site}: all {len(failed)} sources failed")
         else:
             messages += [f"{site}: {s.kind} {s.url} failed: {s.error}" for s in failed]
-        if accepted == 0 and before is not None and before >= self.min_articles:
+        read_here = bool(statuses) or not self.shared
+        if read_here and accepted == 0 and before is not None and before >= self.min_articles:
             messages.append(f"{site}: sources listed no article URLs ({before:g} in previous runs)")
         return [{"site": site, "message": m} for m in messages]
 
