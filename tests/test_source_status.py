@@ -125,3 +125,15 @@ def test_a_shared_crawl_worker_that_read_a_silent_source_still_alerts(tmp_path: 
 def test_a_local_crawl_that_read_none_of_a_sites_sources_still_alerts(tmp_path: Path) -> None:
     write_history(tmp_path, accepted=40)
     assert len(monitor(tmp_path).finish()["alerts"]) == 1
+
+
+def test_a_shared_crawl_worker_records_no_count_for_a_site_it_read_nothing_of(
+    tmp_path: Path,
+) -> None:
+    # a 0 in its manifest would pull the site's usual count down and hide a real silence
+    watch = SourceMonitor(MemoryStatsCollector(get_crawler()), str(tmp_path), 5, 20, 3,
+                          shared=True)  # fmt: skip
+    profile = SimpleNamespace(feeds=(FEED,), sitemaps=(SITEMAP,), start_urls=())
+    watch.spider_opened(SimpleNamespace(profiles={"example": profile, "other": profile}))
+    watch.source_read("feed", "other", FEED, response=xml(FEED), entries=9, accepted=9)
+    assert set(watch.finish()["sites"]) == {"other"}

@@ -130,6 +130,8 @@ class SourceMonitor:
             by_site[status.site].append(status)
         for site in sorted(set(self.configured) | set(by_site)):
             statuses = by_site.get(site, [])
+            if self.shared and not statuses:
+                continue  # recorded as 0, the next runs' usual count would sink (see _site_alerts)
             accepted = sum(s.accepted for s in statuses)
             before = _usual_accepted(history, site, self.window)
             sites[site] = {"accepted": accepted, "accepted_before": before,
@@ -153,8 +155,7 @@ class SourceMonitor:
             messages.append(f"{site}: all {len(failed)} sources failed")
         else:
             messages += [f"{site}: {s.kind} {s.url} failed: {s.error}" for s in failed]
-        read_here = bool(statuses) or not self.shared
-        if read_here and accepted == 0 and before is not None and before >= self.min_articles:
+        if accepted == 0 and before is not None and before >= self.min_articles:
             messages.append(f"{site}: sources listed no article URLs ({before:g} in previous runs)")
         return [{"site": site, "message": m} for m in messages]
 
