@@ -21,16 +21,19 @@ BODY = [
     "The board should lease the sheds to the fishermen's cooperative for another ten years "
     "and let the hotel build on the empty ferry terminal site instead, which nobody uses.",
 ]
-APPEAL_BOX = """
-<div class="article__support-box">
-  <h2 class="support-box__heading">Before you go</h2>
-  <p class="support-box__salutation">Dear reader,</p>
+APPEAL_PARAGRAPHS = """
   <p>This newspaper belongs to nobody but its readers, and that is why we can report on the
   harbour board without fear of upsetting an owner. Independent journalism costs money, and
   every story like this one takes days of work that advertising no longer pays for.</p>
   <p>We keep every article free to read for everyone in town. That is only possible because
   readers like you support our reporting with a regular contribution, however small it is,
   and because those who can pay do so for those who cannot.</p>
+"""
+APPEAL_BOX = f"""
+<div class="article__support-box">
+  <h2 class="support-box__heading">Before you go</h2>
+  <p class="support-box__salutation">Dear reader,</p>
+{APPEAL_PARAGRAPHS}
   <p>If you value our journalism and are able to, please consider a gift today: a contribution
   of any size keeps a reporter at the meetings that nobody else attends and helps us stay
   independent of owners, sponsors and politicians alike.</p>
@@ -345,16 +348,11 @@ def test_a_cookie_policy_picked_as_the_body_falls_back_to_the_article() -> None:
 
 LINK_BUTTON_BOXES = {
     # class names that name nothing, and a link styled as the box's only button
-    "en": """
+    "en": f"""
 <div class="box box--red">
   <h3>Before you go</h3>
   <p>Dear reader,</p>
-  <p>This newspaper belongs to nobody but its readers, and that is why we can report on the
-  harbour board without fear of upsetting an owner. Independent journalism costs money, and
-  every story like this one takes days of work that advertising no longer pays for.</p>
-  <p>We keep every article free to read for everyone in town. That is only possible because
-  readers like you support our reporting with a regular contribution, however small it is,
-  and because those who can pay do so for those who cannot.</p>
+{APPEAL_PARAGRAPHS}
   <a class="btn btn--big" href="/give">Support us</a>
 </div>""",
     "de": """
