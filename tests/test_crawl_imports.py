@@ -185,3 +185,13 @@ def test_the_site_memory_cleans_rows_at_the_close_without_pandas() -> None:
 def test_a_crawl_with_the_raw_archive_reads_its_hashes_without_pandas() -> None:
     # read_table() goes through pyarrow.dataset, which imports pandas
     assert _printed(RAW_HASHES) == "1 False"
+
+
+def test_the_extraction_workers_forkserver_does_not_import_pyarrow() -> None:
+    # the workers use the record dataclasses, never an Arrow schema: pyarrow in their
+    # forkserver cost ~27 MB shared by every worker and ~0.6 s at each crawl's start
+    imported = _printed(
+        "import sys; import pipelines.extraction.preload; "  # warms up as the forkserver does
+        "print(sorted(m for m in sys.modules if m.startswith('pyarrow')))"
+    )
+    assert imported == "[]"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -18,16 +18,13 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from crawler.dataset.files import table_files
-from crawler.dataset.schema import UTC_TS
+from crawler.dataset.schema import arrow_field
+from crawler.dataset.schema import column as _col
 from crawler.items import PageItem
 
 __all__ = ["RAW_SCHEMA", "RawArchive", "RawPage", "body_digest"]
 
 RAW_SCHEMA_VERSION = "1"
-
-
-def _col(arrow_type: pa.DataType, *, nullable: bool = True, default: Any = None) -> Any:
-    return field(default=default, metadata={"arrow": arrow_type, "nullable": nullable})
 
 
 def body_digest(body: bytes) -> str:
@@ -43,21 +40,21 @@ class RawPage:
     row with the same `body_hash` (WARC's identical-payload revisit, in Parquet).
     """
 
-    url: str = _col(pa.string(), nullable=False, default="")
-    requested_url: str | None = _col(pa.string())
-    site: str = _col(pa.string(), nullable=False, default="")
-    status: int = _col(pa.int16(), nullable=False, default=0)
-    content_type: str | None = _col(pa.string())
-    fetched_at: datetime | None = _col(UTC_TS)
-    run_id: str = _col(pa.string(), nullable=False, default="")
-    etag: str | None = _col(pa.string())
-    last_modified: str | None = _col(pa.string())
-    error: str | None = _col(pa.string())
-    error_reason: str | None = _col(pa.string())
-    body_hash: str = _col(pa.string(), nullable=False, default="")
-    body_size: int = _col(pa.int64(), nullable=False, default=0)
-    revisit: bool = _col(pa.bool_(), nullable=False, default=False)
-    body: bytes | None = _col(pa.binary())
+    url: str = _col("string", nullable=False, default="")
+    requested_url: str | None = _col("string")
+    site: str = _col("string", nullable=False, default="")
+    status: int = _col("int16", nullable=False, default=0)
+    content_type: str | None = _col("string")
+    fetched_at: datetime | None = _col("timestamp")
+    run_id: str = _col("string", nullable=False, default="")
+    etag: str | None = _col("string")
+    last_modified: str | None = _col("string")
+    error: str | None = _col("string")
+    error_reason: str | None = _col("string")
+    body_hash: str = _col("string", nullable=False, default="")
+    body_size: int = _col("int64", nullable=False, default=0)
+    revisit: bool = _col("bool", nullable=False, default=False)
+    body: bytes | None = _col("binary")
 
     @classmethod
     def from_item(cls, item: PageItem, run_id: str, revisit: bool, digest: str) -> RawPage:
@@ -83,10 +80,9 @@ class RawPage:
 _ITEM_FIELDS = [f.name for f in dataclasses.fields(PageItem) if f.name in RawPage.__slots__]
 
 RAW_SCHEMA = pa.schema(
-    [pa.field(f.name, f.metadata["arrow"], nullable=f.metadata["nullable"])
-     for f in dataclasses.fields(RawPage)],
+    [arrow_field(f) for f in dataclasses.fields(RawPage)],
     metadata={"raw_schema_version": RAW_SCHEMA_VERSION},
-)  # fmt: skip
+)
 META_COLUMNS = [n for n in RAW_SCHEMA.names if n != "body"]
 PAGES_PER_BATCH = 64  # raw pages decoded at once: ~13 MB of 200 KB pages
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pyarrow as pa
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 __all__ = [
     "ADDED_IN",
@@ -20,7 +22,9 @@ __all__ = [
     "RejectRecord",
     "Removed",
     "added_columns",
+    "arrow_field",
     "arrow_schema",
+    "column",
     "column_defaults",
     "partition_schema",
 ]
@@ -34,12 +38,27 @@ ADDED_IN = {"2": ("revision", "etag", "last_modified")}
 # Hive partition keys: not stored inside the files, rebuilt from directory names.
 PARTITION_FIELDS = ("site", "month")
 
-UTC_TS = pa.timestamp("us", tz="UTC")
-REMOVED_TYPE = pa.list_(pa.struct([("kind", pa.string()), ("text", pa.string())]))
+# The schema names its Arrow types; pyarrow itself loads only when a schema is built. The
+# extraction workers use the records alone, and importing pyarrow cost their forkserver ~27 MB
+# (shared by every worker) and ~0.6 s at start.
+_ARROW_TYPES: dict[str, Callable[[Any], Any]] = {
+    "string": lambda pa: pa.string(),
+    "binary": lambda pa: pa.binary(),
+    "bool": lambda pa: pa.bool_(),
+    "int16": lambda pa: pa.int16(),
+    "int32": lambda pa: pa.int32(),
+    "int64": lambda pa: pa.int64(),
+    "strings": lambda pa: pa.list_(pa.string()),
+    "timestamp": lambda pa: pa.timestamp("us", tz="UTC"),
+    "removed": lambda pa: pa.list_(pa.struct([("kind", pa.string()), ("text", pa.string())])),
+}
 
 
-def _col(arrow_type: pa.DataType, *, nullable: bool = True, default: Any = None) -> Any:
-    """A dataclass field that carries its Arrow type in its metadata."""
+def column(arrow_type: str, *, nullable: bool = True, default: Any = None) -> Any:
+    """A record field that carries the name of its Arrow type (see _ARROW_TYPES) in its
+    metadata."""
+    if arrow_type not in _ARROW_TYPES:
+        raise ValueError(f"unknown Arrow type name {arrow_type!r}")
     meta = {"arrow": arrow_type, "nullable": nullable}
     if isinstance(default, list):
         return field(default_factory=list, metadata=meta)
@@ -58,29 +77,29 @@ class Removed:
 class ArticleRecord:
     """One row per article revision."""
 
-    url: str = _col(pa.string(), nullable=False, default="")
-    canonical_url: str = _col(pa.string(), nullable=False, default="")
-    site: str = _col(pa.string(), nullable=False, default="")
-    section: str | None = _col(pa.string())
-    title: str | None = _col(pa.string())
-    description: str | None = _col(pa.string())
-    authors: list[str] = _col(pa.list_(pa.string()), nullable=False, default=[])
-    tags: list[str] = _col(pa.list_(pa.string()), nullable=False, default=[])
-    published_at: datetime | None = _col(UTC_TS)
-    modified_at: datetime | None = _col(UTC_TS)
-    language: str | None = _col(pa.string())
-    text: str = _col(pa.string(), nullable=False, default="")
-    word_count: int = _col(pa.int32(), nullable=False, default=0)
-    paywalled: bool = _col(pa.bool_(), nullable=False, default=False)
-    removed: list[Removed] = _col(REMOVED_TYPE, nullable=False, default=[])
-    content_hash: str = _col(pa.string(), nullable=False, default="")
-    revision: int = _col(pa.int16(), nullable=False, default=1)
-    fetched_at: datetime | None = _col(UTC_TS)
-    http_status: int = _col(pa.int16(), nullable=False, default=0)
-    etag: str | None = _col(pa.string())
-    last_modified: str | None = _col(pa.string())
-    run_id: str = _col(pa.string(), nullable=False, default="")
-    extractor: str = _col(pa.string(), nullable=False, default="")
+    url: str = column("string", nullable=False, default="")
+    canonical_url: str = column("string", nullable=False, default="")
+    site: str = column("string", nullable=False, default="")
+    section: str | None = column("string")
+    title: str | None = column("string")
+    description: str | None = column("string")
+    authors: list[str] = column("strings", nullable=False, default=[])
+    tags: list[str] = column("strings", nullable=False, default=[])
+    published_at: datetime | None = column("timestamp")
+    modified_at: datetime | None = column("timestamp")
+    language: str | None = column("string")
+    text: str = column("string", nullable=False, default="")
+    word_count: int = column("int32", nullable=False, default=0)
+    paywalled: bool = column("bool", nullable=False, default=False)
+    removed: list[Removed] = column("removed", nullable=False, default=[])
+    content_hash: str = column("string", nullable=False, default="")
+    revision: int = column("int16", nullable=False, default=1)
+    fetched_at: datetime | None = column("timestamp")
+    http_status: int = column("int16", nullable=False, default=0)
+    etag: str | None = column("string")
+    last_modified: str | None = column("string")
+    run_id: str = column("string", nullable=False, default="")
+    extractor: str = column("string", nullable=False, default="")
 
     @property
     def month(self) -> str:
@@ -132,13 +151,13 @@ class RejectReason:
 class RejectRecord:
     """A page that did not become an article, and why."""
 
-    url: str = _col(pa.string(), nullable=False, default="")
-    site: str = _col(pa.string(), nullable=False, default="")
-    reason: str = _col(pa.string(), nullable=False, default="")
-    detail: str | None = _col(pa.string())
-    http_status: int = _col(pa.int16(), nullable=False, default=0)
-    fetched_at: datetime | None = _col(UTC_TS)
-    run_id: str = _col(pa.string(), nullable=False, default="")
+    url: str = column("string", nullable=False, default="")
+    site: str = column("string", nullable=False, default="")
+    reason: str = column("string", nullable=False, default="")
+    detail: str | None = column("string")
+    http_status: int = column("int16", nullable=False, default=0)
+    fetched_at: datetime | None = column("timestamp")
+    run_id: str = column("string", nullable=False, default="")
 
     @property
     def month(self) -> str:
@@ -152,12 +171,19 @@ class RejectRecord:
         return row
 
 
+def arrow_field(f: dataclasses.Field[Any]) -> pa.Field:
+    """The Arrow field of a record dataclass's field made with `_col`."""
+    import pyarrow as pa
+
+    return pa.field(f.name, _ARROW_TYPES[f.metadata["arrow"]](pa), nullable=f.metadata["nullable"])
+
+
 def arrow_schema(record_type: type) -> pa.Schema:
     """The Arrow schema of a record dataclass, partition keys left out."""
+    import pyarrow as pa
+
     fields = [
-        pa.field(f.name, f.metadata["arrow"], nullable=f.metadata["nullable"])
-        for f in dataclasses.fields(record_type)
-        if f.name not in PARTITION_FIELDS
+        arrow_field(f) for f in dataclasses.fields(record_type) if f.name not in PARTITION_FIELDS
     ]
     return pa.schema(fields, metadata={"schema_version": SCHEMA_VERSION})
 
@@ -178,8 +204,28 @@ def column_defaults(record_type: type) -> dict[str, Any]:
 
 def partition_schema() -> pa.Schema:
     """The types of the hive partition keys."""
+    import pyarrow as pa
+
     return pa.schema([(name, pa.string()) for name in PARTITION_FIELDS])
 
 
-ARTICLE_SCHEMA = arrow_schema(ArticleRecord)
-REJECT_SCHEMA = arrow_schema(RejectRecord)
+if TYPE_CHECKING:
+    ARTICLE_SCHEMA: pa.Schema
+    REJECT_SCHEMA: pa.Schema
+    UTC_TS: pa.DataType
+    REMOVED_TYPE: pa.DataType
+
+_LAZY: dict[str, Callable[[], Any]] = {
+    "ARTICLE_SCHEMA": lambda: arrow_schema(ArticleRecord),
+    "REJECT_SCHEMA": lambda: arrow_schema(RejectRecord),
+    "UTC_TS": lambda: _ARROW_TYPES["timestamp"](__import__("pyarrow")),
+    "REMOVED_TYPE": lambda: _ARROW_TYPES["removed"](__import__("pyarrow")),
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The Arrow schemas and types, built on first use (and then module attributes)."""
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = globals()[name] = _LAZY[name]()
+    return value
