@@ -24,6 +24,7 @@ __all__ = [
     "added_columns",
     "arrow_field",
     "arrow_schema",
+    "arrow_type",
     "column",
     "column_defaults",
     "partition_schema",
@@ -171,11 +172,18 @@ class RejectRecord:
         return row
 
 
-def arrow_field(f: dataclasses.Field[Any]) -> pa.Field:
-    """The Arrow field of a record dataclass's field made with `_col`."""
+def arrow_type(name: str) -> pa.DataType:
+    """The Arrow type a `column` names."""
     import pyarrow as pa
 
-    return pa.field(f.name, _ARROW_TYPES[f.metadata["arrow"]](pa), nullable=f.metadata["nullable"])
+    return _ARROW_TYPES[name](pa)
+
+
+def arrow_field(f: dataclasses.Field[Any]) -> pa.Field:
+    """The Arrow field of a record dataclass's field made with `column`."""
+    import pyarrow as pa
+
+    return pa.field(f.name, arrow_type(f.metadata["arrow"]), nullable=f.metadata["nullable"])
 
 
 def arrow_schema(record_type: type) -> pa.Schema:
@@ -218,8 +226,8 @@ if TYPE_CHECKING:
 _LAZY: dict[str, Callable[[], Any]] = {
     "ARTICLE_SCHEMA": lambda: arrow_schema(ArticleRecord),
     "REJECT_SCHEMA": lambda: arrow_schema(RejectRecord),
-    "UTC_TS": lambda: _ARROW_TYPES["timestamp"](__import__("pyarrow")),
-    "REMOVED_TYPE": lambda: _ARROW_TYPES["removed"](__import__("pyarrow")),
+    "UTC_TS": lambda: arrow_type("timestamp"),
+    "REMOVED_TYPE": lambda: arrow_type("removed"),
 }
 
 
