@@ -1,12 +1,19 @@
 """Extraction with no crawl, one process: the throughput benchmark's reference and floor.
 
-    python -m tests.benchmarks.extract_only plain|plain-nocomments|ours PAGES.tsv
+    python -m tests.benchmarks.extract_only plain|plain-nocomments|ours|interleaved PAGES.tsv
 
 `plain` runs trafilatura.extract on every listed page file (mode 1 of the benchmark),
 `plain-nocomments` the same with `include_comments=False`, `ours` our extract() with each
 page's site rules (the extraction floor). Each imports only what its extractor needs, so
 none pays for the benchmark's own imports (pandas, pyarrow). The CPU seconds of the
 extraction loop alone (no imports, no start-up) go to `PAGES.tsv.<mode>.cpu`.
+
+`interleaved` compares the extractors' CPU per page: all three run on each page in turn
+(the order rotating from page to page) after a warm-up, each call timed on its own, in one
+process. Loops run one after the other in separate processes compare the machine's speed
+at different minutes as much as the extractors (on a shared 2-core machine the two
+trafilatura loops, one doing strictly less work, came out 10-25% apart the wrong way).
+Its file holds the three totals, tab-separated, in `INTERLEAVED` order.
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from pipelines.extraction import ExtractRules, Page
 
-__all__ = ["extraction_input", "read_page_list", "write_page_list"]
+__all__ = ["extraction_input", "read_interleaved", "read_page_list", "write_page_list"]
 
 
 def write_page_list(rows: list[tuple[str, str, str, Path]], path: Path) -> None:
@@ -83,6 +90,52 @@ def our_extraction(page_list: Path) -> float:
     return time.process_time() - started
 
 
+INTERLEAVED = ("ours", "plain", "plain-nocomments")
+
+
+def interleaved(page_list: Path) -> tuple[float, float, float]:
+    """CPU seconds of ours, trafilatura (defaults) and trafilatura without comments, each
+    page given to all three in turn; the models they load on first use load untimed."""
+    import trafilatura
+
+    from crawler.profile import load_profiles
+    from pipelines.extraction import extract
+    from pipelines.extraction.warmup import warm_up
+
+    profiles = load_profiles()
+    rows = read_page_list(page_list)
+    inputs = [(url, site, content_type, read_page(path)) for url, site, content_type, path in rows]
+
+    def ours(url: str, site: str, content_type: str, body: bytes) -> None:
+        extract(*extraction_input(url, site, content_type, body, profiles))
+
+    def plain(_url: str, _site: str, content_type: str, body: bytes) -> None:
+        trafilatura.extract(body.decode(charset(content_type), errors="replace"))
+
+    def plain_nocomments(_url: str, _site: str, content_type: str, body: bytes) -> None:
+        html = body.decode(charset(content_type), errors="replace")
+        trafilatura.extract(html, include_comments=False)
+
+    extractors = (ours, plain, plain_nocomments)
+    warm_up()
+    for page in inputs[:5]:
+        for func in extractors:
+            func(*page)
+    seconds = [0.0, 0.0, 0.0]
+    for number, page in enumerate(inputs):
+        for turn in range(3):
+            which = (number + turn) % 3
+            started = time.process_time()
+            extractors[which](*page)
+            seconds[which] += time.process_time() - started
+    return seconds[0], seconds[1], seconds[2]
+
+
+def write_interleaved(page_list: Path) -> None:
+    totals = interleaved(page_list)
+    loop_cpu_file(page_list, "interleaved").write_text("\t".join(map(str, totals)) + "\n")
+
+
 MODES: dict[str, Callable[[Path], float]] = {
     "plain": plain_trafilatura,
     "plain-nocomments": plain_without_comments,
@@ -95,6 +148,17 @@ def loop_cpu_file(page_list: Path, mode: str) -> Path:
     return page_list.with_name(f"{page_list.name}.{mode}.cpu")
 
 
+def read_interleaved(page_list: Path) -> dict[str, float]:
+    """The interleaved run's CPU seconds by extractor (empty if it did not run)."""
+    path = loop_cpu_file(page_list, "interleaved")
+    if not path.exists():
+        return {}
+    return dict(zip(INTERLEAVED, map(float, path.read_text().split("\t")), strict=True))
+
+
 if __name__ == "__main__":
     mode, page_list = sys.argv[1], Path(sys.argv[2])
-    loop_cpu_file(page_list, mode).write_text(f"{MODES[mode](page_list)}\n")
+    if mode == "interleaved":
+        write_interleaved(page_list)
+    else:
+        loop_cpu_file(page_list, mode).write_text(f"{MODES[mode](page_list)}\n")

@@ -12,7 +12,8 @@ rest of its tree; plus the demo server's), peak RSS and PSS of
      1b with `include_comments=False`);
   2. a naive Scrapy project (trafilatura in the callback, JSON lines out);
   3. our pipeline end to end (scrapy crawl opinion, Parquet out);
-then the ratios 3/1 and 3/2, the extraction CPU per page of ours against trafilatura's,
+then the ratios 3/1 and 3/2, the extraction CPU per page of ours against trafilatura's
+(interleaved page by page in one process, see extract_only.py),
 our peak RSS and PSS at N and 4N, dataset sizes, and load() timings. With `--pages-from`
 the same rows (but 4N) are measured again with the demo site's opinion URLs serving the
 real pages of a directory in devset layout, in turn (tests/benchmarks/borrowed_pages.py).
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -38,7 +40,12 @@ from crawler.demo.routes import load_routes, lookup
 from crawler.demo.weight import WEIGHTS
 from tests.benchmarks.borrowed_pages import borrow_pages
 from tests.benchmarks.cputree import TreeUsage, become_subreaper, run_measured
-from tests.benchmarks.extract_only import loop_cpu_file, read_page, write_page_list
+from tests.benchmarks.extract_only import (
+    loop_cpu_file,
+    read_interleaved,
+    read_page,
+    write_page_list,
+)
 from tests.benchmarks.throughput_report import NAMES, report_scale, report_set, summary
 from tests.crawling import DEMO_SITES, FAST_LOCAL, REPO, read_truth, scrapy_env
 
@@ -86,8 +93,13 @@ def run_modes(
             cpu_file = loop_cpu_file(work / "pages.tsv", EXTRACTORS.get(mode, ""))
             if mode in EXTRACTORS and cpu_file.exists():
                 loop_cpu[mode] = min(loop_cpu.get(mode, 1e9), float(cpu_file.read_text()))
+    if "extract" in modes:
+        subprocess.run([sys.executable, "-m", "tests.benchmarks.extract_only", "interleaved",
+                        str(work / "pages.tsv")], cwd=REPO, check=True)  # fmt: skip
+    interleaved = read_interleaved(work / "pages.tsv")
     size = sum(len(read_page(str(p.path))) for p in pages)
-    return {"pages": len(pages), "bytes": size, "loop_cpu": loop_cpu, **results}
+    return {"pages": len(pages), "bytes": size, "loop_cpu": loop_cpu,
+            "interleaved": interleaved, **results}  # fmt: skip
 
 
 EXTRACTORS = {"plain": "plain", "plain-nocomments": "plain-nocomments", "extract": "ours"}
