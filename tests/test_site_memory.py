@@ -433,3 +433,38 @@ def test_workers_of_one_round_agree_and_every_row_ends_clean(tmp_path: Path) -> 
     rows = stored_rows(tmp_path, "ra") + stored_rows(tmp_path, "rb")
     assert len(rows) == 8 and not any(APPEAL in r["text"] for r in rows)
     assert MemoryStore(tmp_path).load("harbour").articles == 8
+
+
+def rewrites_seen(monkeypatch: pytest.MonkeyPatch) -> list[list[Path]]:
+    """The file lists the close hands to rewrite_rows (which still runs)."""
+    seen: list[list[Path]] = []
+
+    def recording(paths: list[Path], *args: object, **kwargs: object) -> object:
+        seen.append(list(paths))
+        return rewrite_rows(paths, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("pipelines.memory.rewrite_rows", recording)
+    return seen
+
+
+def test_a_close_that_can_change_no_row_reads_none_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen = rewrites_seen(monkeypatch)
+    crawl(tmp_path, "r1", [record(n, body(n)) for n in range(8)])  # nothing repeats
+    crawl(tmp_path, "r2", [record(n, [*body(n), APPEAL]) for n in range(20, 28)])
+    assert len(seen) == 1  # r2 learned APPEAL: its rows and r1's are cleaned
+    third = crawl(tmp_path, "r3", [record(n, [*body(n), APPEAL]) for n in range(40, 48)])
+    assert len(seen) == 1  # r3 learned nothing: its rows were cleaned as they came
+    assert all(APPEAL not in row["text"] for row in stored_rows(tmp_path, "r3"))
+    assert third.stats.get_value("memory/rows_cleaned_at_close") is None
+
+
+def test_a_run_whose_guard_kept_a_text_whole_is_cleaned_again_at_the_close(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    crawl(tmp_path, "r1", [record(n, [*body(n, 1), APPEAL, BIO]) for n in range(10)])
+    seen = rewrites_seen(monkeypatch)
+    second = crawl(tmp_path, "r2", [record(30, [APPEAL, BIO, "Short note on the ferry."])])
+    assert second.stats.get_value("memory/guarded") == 1
+    assert len(seen) == 1 and seen[0] == run_files(tmp_path, "harbour", "part-r2-w0")
