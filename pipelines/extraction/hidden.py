@@ -22,6 +22,12 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # Pages hide body text too, for a script to reveal (accordions, "read more", lazy sections):
 # a hidden element holding a paragraph this long stays, unless it is a dialog.
 _LONG_PARAGRAPH = 25
+# The paragraphs and items that may be that long, found in C: n words take 2n - 1 characters
+# once XPath has collapsed the spaces (a hidden mega-menu is hundreds of short items).
+_MAYBE_LONG = XPath(
+    "descendant-or-self::*[self::p or self::li]"
+    f"[string-length(normalize-space()) >= {2 * _LONG_PARAGRAPH - 1}]"
+)
 # React's streamed server rendering parks finished sections in <div hidden id="S:1"> and a
 # script moves them into place: shown text, not hidden.
 _STREAMED = re.compile(r"^[SP]:\w+$")
@@ -40,7 +46,7 @@ def strip_hidden(tree: HtmlElement) -> list[Removed]:
         if node.getparent() is None or not _attached(node, tree):
             continue
         if not _is_dialog(node) and any(
-            len(p.text_content().split()) >= _LONG_PARAGRAPH for p in node.iter("p", "li")
+            len(p.text_content().split()) >= _LONG_PARAGRAPH for p in _MAYBE_LONG(node)
         ):
             continue
         text = spaced_text(node, limit=_MAX_RECORDED)

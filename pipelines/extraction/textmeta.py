@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import datetime
+from itertools import islice
+from typing import Any
 
 from lxml.etree import iterwalk
 from lxml.html import HtmlElement
@@ -14,6 +16,7 @@ from .dates import UTC_POLICY, DatePolicy
 __all__ = ["text_byline", "text_date", "text_dates"]
 
 _MAX_NODES = 3000  # the header of a page: bylines and dates sit before the body
+_BATCH_NODES = 200  # walk events whose text is split into lines at once
 _BLOCK_TAGS = frozenset(
     (
         "p",
@@ -105,37 +108,36 @@ def _dates_in(line: str) -> Iterator[tuple[str, str]]:
 def _chunks(tree: HtmlElement) -> Iterator[str]:
     """Short lines of the page text in order; a <br> or a block element ends a line.
 
-    Lines come as the walk reaches them: a byline or date near the top ends the walk there.
+    Lines come a batch of nodes at a time: a byline or date near the top ends the walk there,
+    and each batch's text is split into lines in one go (per node, that was most of the cost).
     """
     body = tree.find("body")
-    root = body if body is not None else tree
-    line: list[str] = []
-    for count, (event, node) in enumerate(iterwalk(root, events=("start", "end"))):
-        if count >= _MAX_NODES:
-            break
-        if event == "end":
-            piece = node.tail or ""
-        elif node.tag == "br" or node.tag in _BLOCK_TAGS:
-            piece = "\n" + (node.text or "")
-        elif node.tag not in ("script", "style") and isinstance(node.tag, str):
-            piece = node.text or ""
-        else:
-            continue
-        if "\n" not in piece:
-            line.append(piece)
-            continue
-        first, *others = piece.split("\n")
-        line.append(first)
-        for segment in others:
-            yield from _short(line)
-            line = [segment]
+    events = islice(iterwalk(tree if body is None else body, events=("start", "end")), _MAX_NODES)
+    line = ""  # the text of the line still open at the end of a batch
+    while batch := list(islice(events, _BATCH_NODES)):
+        *lines, line = (line + "".join(_pieces(batch))).split("\n")
+        for text in lines:
+            yield from _short(text)
     yield from _short(line)
 
 
-def _short(line: list[str]) -> Iterator[str]:
-    joined = "".join(line)
-    if len(joined) < 4 or joined.isspace():  # most lines: a block's indentation
+def _pieces(events: list[tuple[str, Any]]) -> Iterator[str]:
+    """The text of walk events; a <br> or a block element starts with a line break."""
+    for event, node in events:
+        if event == "end":
+            if node.tail:
+                yield node.tail
+        elif node.tag == "br" or node.tag in _BLOCK_TAGS:
+            yield "\n"
+            if node.text:
+                yield node.text
+        elif node.text and node.tag not in ("script", "style") and isinstance(node.tag, str):
+            yield node.text
+
+
+def _short(line: str) -> Iterator[str]:
+    if len(line) < 4 or line.isspace():  # most lines: a block's indentation
         return
-    chunk = " ".join(joined.split())
+    chunk = " ".join(line.split())
     if 4 <= len(chunk) <= 200:
         yield chunk
