@@ -7,6 +7,7 @@ import importlib.machinery
 import logging
 import multiprocessing
 import sys
+import threading
 from collections.abc import Callable
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
@@ -72,15 +73,29 @@ class ExtractionPool:
         # is replaced after `max_tasks` pages, so what its heap gathers (fragments of large
         # parsed trees, caches) stays bounded; a fork of the warm forkserver costs ~10 ms.
         context.set_forkserver_preload(["pipelines.extraction.preload"])
-        self._new_pool = lambda: ProcessPool(
-            max_workers=workers, max_tasks=max_tasks, context=context
+        self._new_pool = lambda: self._started(
+            ProcessPool(max_workers=workers, max_tasks=max_tasks, context=context)
         )
+        self._starting: threading.Thread | None = None
         self._pool = self._new_pool()
         self._slots: asyncio.Semaphore | None = None
         self.in_flight = 0
         self.peak_in_flight = 0
         self.restarts = 0  # pools replaced after pebble gave one up
         self._stopped: list[ProcessPool] = []
+
+    def _started(self, pool: ProcessPool) -> ProcessPool:
+        """The pool, its workers starting in the background from now on.
+
+        pebble starts the workers at the first page, in the caller's thread: the crawl's
+        reactor stood still for the forkserver's warm-up (~1.3 s of models and imports) while
+        the first article pages arrived. Started now, the warm-up overlaps Scrapy's own start
+        and the fetching of robots.txt, sitemaps and listings.
+        """
+        self._starting = threading.Thread(target=_start, args=(pool,), daemon=True,
+                                          name="extraction-pool-start")  # fmt: skip
+        self._starting.start()
+        return pool
 
     async def run(self, page: Page, rules: ExtractRules) -> Result:
         """Extract one page in a worker; never raises for a bad page."""
@@ -138,11 +153,24 @@ class ExtractionPool:
 
     def close(self) -> None:
         """Stop the workers once the queued pages are done."""
+        if self._starting is not None:  # closing a pool that is starting races with the start
+            self._starting.join(timeout=60.0)
         self._pool.close()
         self._pool.join(timeout=max(self.timeout, 5.0))
         self._pool.stop()
         for broken in self._stopped:
             broken.join(timeout=5.0)
+
+
+def _ready() -> None:
+    """The task that starts a pool's workers: it does nothing."""
+
+
+def _start(pool: ProcessPool) -> None:
+    try:
+        pool.schedule(_ready)
+    except RuntimeError as exc:  # closed before it started, or broken: the pages will tell
+        logger.debug("extraction pool not started in the background: %s", exc)
 
 
 class _PoolBroken(Exception):

@@ -85,6 +85,25 @@ def test_pages_in_flight_are_bounded():
     assert pool.in_flight == 0
 
 
+def test_workers_start_before_the_first_page_arrives():
+    # pebble started them at the first page, in the reactor's thread: the crawl stood still
+    # for the forkserver's warm-up while its first article pages waited
+    import psutil
+
+    pool = ExtractionPool(workers=2, timeout=10.0, max_in_flight=4)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if len(psutil.Process().children(recursive=True)) >= 3:  # forkserver, 2 workers
+                break
+            time.sleep(0.05)
+        workers = psutil.Process().children(recursive=True)
+        assert len(workers) >= 3, workers
+        assert isinstance(asyncio.run(pool.run(page(ARTICLE), ExtractRules())), ArticleRecord)
+    finally:
+        pool.close()
+
+
 def test_workers_start_warm():
     """The forkserver loads the lazy parts once; workers (and recycled ones) inherit them."""
     pool = ExtractionPool(workers=2, timeout=30.0, max_in_flight=4, max_tasks=1,
