@@ -36,6 +36,7 @@ class AppealJudge:
         self._kind_of_text = kind_of_text
         self._kind_of_label = kind_of_label
         self._kinds: dict[HtmlElement, str | None] = {}
+        self._words: dict[HtmlElement, int] = {}  # seeds grow through the same ancestors
 
     def has_widget(self, nodes: Iterable[HtmlElement]) -> bool:
         """Whether the nodes hold controls labelled with amounts, frequencies or appeals."""
@@ -67,14 +68,20 @@ class AppealJudge:
             pieces = _outer_pieces(node)
             inside = 0
             for piece in pieces:
-                words = len(piece.text_content().split())
+                words = self.words(piece)
                 inside += words
                 if words >= _LONG:
                     long += words
                     if self.kind(piece) in _KINDS:
                         asking += words
-            loose += max(0, len(node.text_content().split()) - inside)
+            loose += max(0, self.words(node) - inside)
         return asking, long, loose
+
+    def words(self, node: HtmlElement) -> int:
+        """The words of a node's text, counted once per page."""
+        if node not in self._words:
+            self._words[node] = len(node.text_content().split())
+        return self._words[node]
 
 
 def appeal_box(

@@ -204,7 +204,9 @@ def _headline_part(tree: HtmlElement, title: str) -> str | None:
     if len(parts) < 1 or not _TITLE_SEPARATORS.search(title):
         return None
     body = tree.find("body")
-    shown = {" ".join(t.split()) for t in (body if body is not None else tree).itertext()}
+    texts = (body if body is not None else tree).itertext()
+    shortest = min(map(len, parts))  # spacing collapsed, a text is no longer than before
+    shown = {" ".join(t.split()) for t in texts if len(t) >= shortest}
     return next((p for p in sorted(parts, key=len, reverse=True) if p in shown), None)
 
 
