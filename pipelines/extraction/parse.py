@@ -35,6 +35,7 @@ _PARSER.set_element_class_lookup(
 # libxml2 rejects these in text; a doctype with a slash and a self-closing <html/> break it
 _INVALID_XML_BYTES = bytes((*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)))
 _NONCHARACTERS = ("\ufffe".encode(), "\uffff".encode())
+_NONCHARACTER_LEAD = b"\xef"
 _DOCTYPE_WITH_SLASH = re.compile(rb"^< ?! ?DOCTYPE[^>]*/[^<>]*>", re.IGNORECASE)
 _SELF_CLOSING_HTML = re.compile(rb"(<html.*?)\s*/>", re.IGNORECASE)
 _HEAD_LINES = 4
@@ -72,10 +73,14 @@ def new_document() -> HtmlElement:
 
 def _repaired(body: bytes, beginning: str) -> bytes:
     body = body.translate(None, _INVALID_XML_BYTES)
-    for noncharacter in _NONCHARACTERS:
-        if noncharacter in body:
-            body = body.replace(noncharacter, b"")
-    if "doctype" in beginning:
+    # both start with a byte rare in pages, found by memchr: a search for each took longer
+    if _NONCHARACTER_LEAD in body:
+        for noncharacter in _NONCHARACTERS:
+            if noncharacter in body:
+                body = body.replace(noncharacter, b"")
+    line_end = body.find(b"\n")
+    # a copy of the page only when its doctype needs the repair (or it is one line)
+    if "doctype" in beginning and (line_end < 0 or _DOCTYPE_WITH_SLASH.match(body, 0, line_end)):
         first, _, rest = body.partition(b"\n")
         body = _DOCTYPE_WITH_SLASH.sub(b"", first, count=1) + b"\n" + rest
     head = body[:4096].decode("utf-8", "ignore")
