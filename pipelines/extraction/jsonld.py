@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from lxml.html import HtmlElement
@@ -44,8 +44,9 @@ _TOO_DEEP = object()
 _COMMENTS = re.compile(r"^\s*(<!--|//\s*<!\[CDATA\[)|(-->|//\s*\]\]>)\s*$")
 
 
-def article_object(tree: HtmlElement) -> dict[str, Any]:
-    """The first JSON-LD object typed as an article (or a WebPage with a headline), else {}.
+def article_object(scripts: Iterable[HtmlElement]) -> dict[str, Any]:
+    """The first JSON-LD object typed as an article (or a WebPage with a headline), else {},
+    of the page's <script> elements (in page order).
 
     A WebPage of the same page fills the dates the article object lacks: SEO plugins' graphs
     put datePublished on the WebPage, and without it only htmldate's day (00:00) is left.
@@ -53,7 +54,7 @@ def article_object(tree: HtmlElement) -> dict[str, Any]:
     found: dict[str, Any] = {}
     fallback: dict[str, Any] = {}
     dated: dict[str, Any] = {}
-    for obj in _objects(tree):
+    for obj in _objects(scripts):
         types = {t.lower() for t in as_strings(obj.get("@type"))}
         if types & ARTICLE_TYPES:
             found = found or obj
@@ -92,9 +93,9 @@ def as_strings(value: Any) -> list[str]:
     return []
 
 
-def _objects(tree: HtmlElement) -> Iterator[dict[str, Any]]:
-    """Every JSON-LD object of the page, @graph members and list items flattened."""
-    for script in tree.iterfind(".//script[@type]"):
+def _objects(scripts: Iterable[HtmlElement]) -> Iterator[dict[str, Any]]:
+    """Every JSON-LD object of the scripts, @graph members and list items flattened."""
+    for script in scripts:
         if "ld+json" not in (script.get("type") or "").lower() or not script.text:
             continue
         data = _bounded_json(script.text)

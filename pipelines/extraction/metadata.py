@@ -39,6 +39,7 @@ _BYLINE_XPATH = (
     "|.//@class[contains(., 'uthor') or contains(., 'UTHOR') or contains(., 'yline')"
     " or contains(., 'YLINE')]/.."
 )
+_HEAD_TAGS = ("meta", "link", "script")
 _PREFIX_SEPARATORS = re.compile(r"\s+[|–—»-]\s+")
 _CLASS_TOKENS = re.compile(r"[^a-z0-9]+")
 _NOT_BYLINE = frozenset(("bio", "avatar", "image", "img", "photo", "description", "about", "box"))
@@ -82,8 +83,9 @@ class Metadata:
 
 def read_metadata(tree: HtmlElement, dates: DatePolicy = UTC_POLICY) -> Metadata:
     """All metadata of a parsed page; call before any node is removed from the tree."""
-    ld = article_object(tree)
-    meta = _meta_index(tree)
+    head = _head_elements(tree)
+    ld = article_object(head["script"])
+    meta = _meta_index(head["meta"])
     site = _first(_ld_names(ld.get("publisher")), meta["og:site_name"], meta["application-name"])
     language = _language(tree, ld, meta)
     dated = page_dates(tree, ld, meta, language, dates)
@@ -106,17 +108,33 @@ def read_metadata(tree: HtmlElement, dates: DatePolicy = UTC_POLICY) -> Metadata
         modified_at=dated.modified,
         date_notes=dated.notes,
         language=language,
-        canonical=[*(tree.xpath(".//link[@rel='canonical']/@href")), *meta["og:url"]],
+        canonical=[*_canonical_links(head["link"]), *meta["og:url"]],
         site_name=site,
         free=_free(ld.get("isAccessibleForFree")),
         article_body=_first(as_strings(ld.get("articleBody"))),
     )
 
 
-def _meta_index(tree: HtmlElement) -> defaultdict[str, list[str]]:
+def _head_elements(tree: HtmlElement) -> dict[str, list[HtmlElement]]:
+    """The page's <meta>, <link> and <script> elements in page order, found in one walk
+    (they sit in <head> mostly, but may be anywhere: a walk each cost three)."""
+    found: dict[str, list[HtmlElement]] = {tag: [] for tag in _HEAD_TAGS}
+    for node in tree.iter(*_HEAD_TAGS):
+        if node is not tree or node.tag == "meta":  # .//link, .//script: not the root itself
+            found[node.tag].append(node)
+    return found
+
+
+def _canonical_links(links: list[HtmlElement]) -> list[str]:
+    """The href of each <link rel="canonical">, in page order."""
+    hrefs = (link.get("href") for link in links if link.get("rel") == "canonical")
+    return [href for href in hrefs if href is not None]
+
+
+def _meta_index(metas: list[HtmlElement]) -> defaultdict[str, list[str]]:
     """meta name/property/itemprop/http-equiv (lowercase) -> contents, in page order."""
     index: defaultdict[str, list[str]] = defaultdict(list)
-    for node in tree.iter("meta"):
+    for node in metas:
         key = node.get("property") or node.get("name") or node.get("itemprop")
         key = key or node.get("http-equiv")
         content = node.get("content")
