@@ -8,3 +8,9 @@ import os
 # (README: Measuring). Arrow reads it once, at its first allocation: set before any pyarrow
 # import, here, where every command and the crawl's settings come in first.
 os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
+
+# Before the crawl allocates much: its settings, every command and the extraction pool's
+# forkserver (whose workers inherit it) import this package first.
+from crawler.malloc import tune_malloc
+
+tune_malloc()

@@ -60,9 +60,12 @@ TELNETCONSOLE_ENABLED = False
 # --- What we store and where. ---
 SITE_PROFILES_DIR = str(BUNDLED_PROFILES)
 PARQUET_DIR = "output"
-# Buffered rows live in the crawl's process as Python objects, then once more as Arrow
-# while they are written: 1000 real-sized articles are ~20 MB at the flush's peak.
+# Buffered rows live in the crawl's process as Python objects (~2x their text: a real-sized
+# article with its removed blocks is ~13 KB of text, ~29 KB as a row), then once more as Arrow
+# while they are written. A flush comes at whichever bound is reached first: 1000 such rows
+# were ~30 MB, the byte bound (their strings' and bytes' lengths) keeps it near 4 MiB.
 PARQUET_FLUSH_ROWS = 1000
+PARQUET_FLUSH_BYTES = 4 * 1024 * 1024
 PARQUET_FLUSH_SECONDS = 300.0
 PARQUET_ROW_GROUP_ROWS = 50_000
 PARQUET_COMPRESSION = "zstd"
@@ -121,6 +124,7 @@ EXTENSIONS["crawler.distributed.worker.SharedCrawlWorker"] = 700
 # deliberately (`-s RAW_ARCHIVE=True`). `scrapy demo` turns it on.
 RAW_ARCHIVE = False
 RAW_ARCHIVE_FLUSH_ROWS = 250  # pages buffered per flush: raw bodies are large
+RAW_ARCHIVE_FLUSH_BYTES = 16 * 1024 * 1024  # ~85 real-sized pages (250 of them: ~47 MB)
 REEXTRACT_BATCH_ROWS = 2000  # rows `scrapy reextract` holds at once; the rest wait on disk
 # Per-site quality indicators compared with the previous runs (crawler/monitor/drift.py).
 DRIFT_ENABLED = True

@@ -34,6 +34,7 @@ def writer_from_settings(
         partition_by,
         file_prefix=f"part-{settings['RUN_ID']}-{settings['WORKER_ID']}",
         flush_rows=settings.getint("PARQUET_FLUSH_ROWS"),
+        flush_bytes=settings.getint("PARQUET_FLUSH_BYTES") or None,
         flush_seconds=settings.getfloat("PARQUET_FLUSH_SECONDS"),
         row_group_rows=settings.getint("PARQUET_ROW_GROUP_ROWS"),
         compression=settings["PARQUET_COMPRESSION"],

@@ -57,6 +57,7 @@ class RawArchivePipeline:
             f"{root}/raw", RAW_SCHEMA, PARTITION_FIELDS,
             file_prefix=f"part-{settings['RUN_ID']}-{settings['WORKER_ID']}",
             flush_rows=settings.getint("RAW_ARCHIVE_FLUSH_ROWS"),
+            flush_bytes=settings.getint("RAW_ARCHIVE_FLUSH_BYTES") or None,
             flush_seconds=settings.getfloat("PARQUET_FLUSH_SECONDS"),
             row_group_rows=settings.getint("RAW_ARCHIVE_FLUSH_ROWS"),
             compression=settings["PARQUET_COMPRESSION"],

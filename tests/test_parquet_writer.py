@@ -10,10 +10,18 @@ import pandas as pd
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
+from scrapy.settings import Settings
 
+from crawler import settings as crawl_settings
 from crawler.dataset.schema import ARTICLE_SCHEMA, PARTITION_FIELDS, SCHEMA_VERSION
 from crawler.dataset.writer import DatasetWriter
+from pipelines.parquet import writer_from_settings
 from tests.conftest import make_record
+
+
+def settings_module_dict() -> dict:
+    """The project's settings module as a plain dict of its UPPERCASE names."""
+    return {name: getattr(crawl_settings, name) for name in dir(crawl_settings) if name.isupper()}
 
 
 def parquet_files(root: Path) -> list[Path]:
@@ -44,6 +52,31 @@ def test_rows_are_flushed_in_bounded_batches(tmp_path):
     writer.close()
     assert writer.rows_written == 25
     assert sum(pq.read_metadata(p).num_rows for p in parquet_files(tmp_path)) == 25
+
+
+def test_rows_are_flushed_once_their_text_exceeds_the_byte_budget(tmp_path):
+    # Real articles (text and removed blocks) fill memory long before 1000 of them are counted.
+    writer = DatasetWriter(tmp_path, ARTICLE_SCHEMA, PARTITION_FIELDS, "p", flush_rows=1000,
+                           flush_bytes=20_000)  # fmt: skip
+    long = [make_record(i % 3, text="word " * 1200) for i in range(7)]  # ~6,000 bytes each
+    for record in long[:3]:
+        writer.write(record.to_row())
+    assert (writer.rows_written, writer.buffered) == (0, 3)
+    assert 18_000 <= writer.buffered_bytes < 20_000
+    writer.write(long[3].to_row())
+    assert (writer.rows_written, writer.buffered, writer.buffered_bytes) == (4, 0, 0)
+    for record in long[4:]:
+        writer.write(record.to_row())
+    writer.close()
+    assert sum(pq.read_metadata(p).num_rows for p in parquet_files(tmp_path)) == 7
+
+
+def test_the_crawl_writers_take_their_byte_budget_from_the_settings(tmp_path):
+    settings = Settings({**settings_module_dict(), "PARQUET_DIR": str(tmp_path),
+                         "RUN_ID": "r", "PARQUET_FLUSH_BYTES": 12_345})  # fmt: skip
+    writer = writer_from_settings(settings, "articles", ARTICLE_SCHEMA, PARTITION_FIELDS)
+    assert writer.flush_bytes == 12_345
+    assert Settings(settings_module_dict()).getint("PARQUET_FLUSH_BYTES") > 0  # on by default
 
 
 def test_a_failed_write_leaves_no_visible_or_temporary_file(tmp_path):

@@ -128,6 +128,29 @@ def test_raw_archive_is_off_unless_configured() -> None:
         RawArchivePipeline.from_crawler(get_crawler(settings_dict={"RAW_ARCHIVE": False}))
 
 
+def test_the_archive_flushes_once_its_buffered_bodies_exceed_the_byte_budget(
+    tmp_path: Path,
+) -> None:
+    # 250 real pages (the row bound) were ~47 MB of bodies held in the crawl's process.
+    settings = {"RAW_ARCHIVE": True, "PARQUET_DIR": str(tmp_path), "RUN_ID": "run-1",
+                "WORKER_ID": "w0", "PARQUET_COMPRESSION": "zstd", "PARQUET_FLUSH_SECONDS": 300,
+                "RAW_ARCHIVE_FLUSH_ROWS": 250, "RAW_ARCHIVE_FLUSH_BYTES": 300_000}  # fmt: skip
+    crawler = get_crawler(settings_dict=settings)
+    archiver = RawArchivePipeline.from_crawler(crawler)
+    archiver.open_spider()
+    pages = [item(i, body=bytes([i]) * 120_000) for i in range(5)]
+    for page in pages[:2]:
+        archiver.process_item(page)
+    assert archiver.writer.rows_written == 0
+    archiver.process_item(pages[2])  # 360,000 bytes buffered
+    assert (archiver.writer.rows_written, archiver.writer.buffered) == (3, 0)
+    for page in pages[3:]:
+        archiver.process_item(page)
+    archiver.close_spider()
+    rows = ds.dataset(tmp_path / "raw", partitioning="hive").to_table().to_pylist()
+    assert sorted(row["body"] for row in rows) == sorted(page.body for page in pages)
+
+
 def test_archive_row_round_trips_through_the_schema() -> None:
     row = RawPage.from_item(item(1), "run-1", False, body_digest(b"x")).to_row()
     assert set(row) == set(RAW_SCHEMA.names) | {"month"}

@@ -22,6 +22,7 @@ __all__ = [
     "atomic_file",
     "atomic_write_bytes",
     "return_freed_memory",
+    "row_bytes",
 ]
 
 logger = logging.getLogger(__name__)
@@ -48,7 +49,9 @@ class DatasetWriter:
 
     Readers never see a partial file: each file is written under a hidden temporary
     name (ignored by pyarrow, pandas and `*.parquet` globs), fsynced, then renamed.
-    A killed process loses only the rows still buffered: at most `flush_rows`, or
+    A killed process loses only the rows still buffered: at most `flush_rows`, or about
+    `flush_bytes` of their text and bytes (large rows fill the buffer's memory long before
+    their count does), or
     what arrived within the last `flush_seconds`. A row that cannot be converted to the
     schema (text that is no valid Unicode, a number out of range) is handed to
     `on_unwritable` and left out; the rest of its batch lands.
@@ -62,6 +65,7 @@ class DatasetWriter:
         file_prefix: str,
         *,
         flush_rows: int = 2000,
+        flush_bytes: int | None = None,
         flush_seconds: float = 300.0,
         row_group_rows: int = 50_000,
         compression: str = "zstd",
@@ -72,6 +76,7 @@ class DatasetWriter:
         self.partition_by = tuple(partition_by)
         self.file_prefix = file_prefix
         self.flush_rows = max(1, flush_rows)
+        self.flush_bytes = flush_bytes
         self.flush_seconds = flush_seconds
         self.row_group_rows = row_group_rows
         self.compression = compression
@@ -81,6 +86,7 @@ class DatasetWriter:
         self.files_written: list[Path] = []
         self._buffers: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
         self._buffered = 0
+        self._sizes: dict[tuple[str, ...], int] = defaultdict(int)  # approximate row bytes
         self._last_flush = time.monotonic()
         self._sequence = 0
 
@@ -89,16 +95,26 @@ class DatasetWriter:
         """Rows accepted but not yet on disk."""
         return self._buffered
 
+    @property
+    def buffered_bytes(self) -> int:
+        """The approximate size of the rows not yet on disk: their text and bytes."""
+        return sum(self._sizes.values())
+
     def write(self, row: dict[str, Any]) -> None:
         """Accept one row (partition keys included); flush when a bound is reached."""
         key = tuple(str(row[name]) for name in self.partition_by)
         self._buffers[key].append(row)
         self._buffered += 1
-        if self._buffered >= self.flush_rows or self._flush_is_due():
+        if self.flush_bytes is not None:
+            self._sizes[key] += row_bytes(row)
+        if self._buffered >= self.flush_rows or self._flush_is_due() or self._too_large():
             self.flush()
 
     def _flush_is_due(self) -> bool:
         return time.monotonic() - self._last_flush >= self.flush_seconds
+
+    def _too_large(self) -> bool:
+        return self.flush_bytes is not None and self.buffered_bytes >= self.flush_bytes
 
     def pending(self) -> Iterator[dict[str, Any]]:
         """The rows accepted but not yet on disk."""
@@ -120,6 +136,7 @@ class DatasetWriter:
                 self.files_written.append(written[-1])
             # Forget rows only once their file is safely in place.
             del self._buffers[key]
+            self._sizes.pop(key, None)
             self._buffered -= len(rows)
             self.rows_written += table.num_rows
         self._last_flush = time.monotonic()
@@ -162,6 +179,21 @@ class DatasetWriter:
             )
         logger.debug("wrote %d rows to %s", table.num_rows, final)
         return final
+
+
+def row_bytes(row: dict[str, Any]) -> int:
+    """A row's size as the flush bound counts it: its strings' and bytes' lengths, 8 a value."""
+    return sum(_value_bytes(value) for value in row.values())
+
+
+def _value_bytes(value: Any) -> int:
+    if isinstance(value, str | bytes):
+        return len(value)
+    if isinstance(value, dict):
+        return sum(_value_bytes(item) for item in value.values())
+    if isinstance(value, list | tuple):
+        return sum(_value_bytes(item) for item in value)
+    return 8
 
 
 @contextlib.contextmanager

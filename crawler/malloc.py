@@ -1,0 +1,45 @@
+"""glibc malloc settings that keep a long crawl's freed memory returnable to the system."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import logging
+import sys
+
+__all__ = ["ARENA_MAX", "MMAP_THRESHOLD", "TRIM_THRESHOLD", "tune_malloc"]
+
+logger = logging.getLogger(__name__)
+
+# mallopt(3) parameter numbers (glibc's malloc.h).
+_M_TRIM_THRESHOLD = -1
+_M_MMAP_THRESHOLD = -3
+_M_ARENA_MAX = -8
+
+# glibc raises its mmap threshold to the size of every mmapped block freed (up to 32 MiB):
+# after the first few freed pages (~190 KB bodies, their pickles to the pool, Arrow's
+# buffers at a flush) every later one lands in the heap, whose holes are seldom returned.
+# A fixed threshold keeps such blocks mmapped: freed, they go back at once.
+MMAP_THRESHOLD = 128 * 1024
+TRIM_THRESHOLD = 256 * 1024
+# One arena per thread (pebble's feeder and result threads, Twisted's pool, Arrow's) each
+# keeps its own free memory; two arenas hold the crawl's threads without lock contention.
+ARENA_MAX = 2
+
+
+def tune_malloc() -> bool:
+    """Apply the settings to this process (and what it forks later); False off glibc."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):  # musl and other C libraries have no mallopt
+        return False
+    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    applied = [mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD),
+               mallopt(_M_TRIM_THRESHOLD, TRIM_THRESHOLD),
+               mallopt(_M_ARENA_MAX, ARENA_MAX)]  # fmt: skip
+    if not all(applied):
+        logger.debug("mallopt refused a setting: %s", applied)
+    return all(applied)
