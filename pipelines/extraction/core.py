@@ -80,7 +80,7 @@ def _extract(page: Page, rules: ExtractRules) -> ArticleRecord | Rejection:
 
 def draft_blocks(page: Page, rules: ExtractRules) -> Draft | Rejection:
     """Steps 1-4: check, decode, parse, read metadata, strip markup, find the main blocks."""
-    if not page.body.strip():
+    if not page.body or page.body.isspace():  # strip() would copy the page
         return Rejection(RejectReason.EMPTY_PAGE, f"{len(page.body)} bytes of whitespace")
     if len(page.body) > rules.max_bytes:
         return Rejection(RejectReason.TOO_LARGE, f"{len(page.body)} bytes > {rules.max_bytes}")
