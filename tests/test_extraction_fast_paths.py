@@ -57,7 +57,14 @@ def test_utf8_bytes_parse_into_the_same_tree() -> None:
         "<html><head><meta charset='windows-1251'></head><body><p>Привет, ёжик\x07</p>"
         f"{_PARAGRAPHS}</body></html>"
     )
-    for page in [*_PAGES, cyrillic, "\ufeff" + _PAGES[0], _PAGES[0].replace("T<", "\ufffeT<")]:
+    repairs = [
+        _PAGES[0].replace("T<", "\ufffeT<"),
+        _PAGES[0].replace("T<", "T\uffff<"),
+        _PAGES[0].replace("T<", "T \u2764\ufe0f<"),  # the noncharacters' lead byte, no noncharacter
+        _PAGES[0].replace("<html>", "\n<html>", 1),  # a doctype line without the slash
+        _PAGES[1].replace("\n", " ", 1),  # the doctype with the slash on the only line
+    ]
+    for page in [*_PAGES, cyrillic, "\ufeff" + _PAGES[0], *repairs]:
         ours, reference = parse_utf8(page.encode()), parse_html(page)
         assert (ours is None) == (reference is None), page[:60]
         if ours is not None and reference is not None:
@@ -305,3 +312,98 @@ def test_the_rest_of_an_article_inside_a_box_trafilatura_prunes_is_read_again() 
     text = getattr(record, "text", "")
     assert all(answer[:40] in text for _, answer in _ANSWERS)
     assert _GROWERS[0][:40] in text
+
+
+def _reference_lines(tree: HtmlElement) -> list[str]:
+    """The header lines as the walk defines them, read whole: every text of the first nodes,
+    a <br> or block element starting a new line, whitespace collapsed, short lines only."""
+    from pipelines.extraction.textmeta import _BLOCK_TAGS, _MAX_NODES
+
+    body = tree.find("body")
+    pieces = []
+    walk = etree.iterwalk(body if body is not None else tree, events=("start", "end"))
+    for count, (event, node) in enumerate(walk):
+        if count >= _MAX_NODES:
+            break
+        if event == "end":
+            pieces.append(node.tail or "")
+        elif node.tag == "br" or node.tag in _BLOCK_TAGS:
+            pieces.append("\n" + (node.text or ""))
+        elif node.tag not in ("script", "style"):
+            pieces.append(node.text or "")
+    lines = (" ".join(line.split()) for line in "".join(pieces).split("\n"))
+    return [line for line in lines if 4 <= len(line) <= 200]
+
+
+@given(st.lists(st.sampled_from(["<br>", "<p>", "</p>", "<b>", "</b>", " ", "\n", "By Ann",
+                                 "e Lee", "3 March 2024", "<div>", "</div>"]),
+                min_size=0, max_size=400))  # fmt: skip
+def test_header_lines_are_the_same_whatever_batch_they_fall_in(parts: list[str]) -> None:
+    """Lines are split a batch of nodes at a time: a line across a batch's end stays whole."""
+    from pipelines.extraction.textmeta import _chunks
+
+    tree = parse_html(f"<html><body><div>{''.join(parts)}</div><p>end</p></body></html>")
+    assert tree is not None
+    assert list(_chunks(tree)) == _reference_lines(tree)
+
+
+def test_a_byline_across_the_end_of_a_batch_of_nodes_is_read_whole() -> None:
+    from pipelines.extraction.textmeta import _BATCH_NODES, text_byline
+
+    # each menu item is four walk events: one of these menus ends a batch inside the byline
+    for items in range(_BATCH_NODES // 4 - 2, _BATCH_NODES // 4 + 2):
+        menu = "".join(f"<li><a href='/s{n}'>Section {n}</a></li>" for n in range(items))
+        page = f"<html><body><ul>{menu}</ul><p>By <b>Ann</b> Lee</p>{_PARAGRAPHS}</body></html>"
+        tree = parse_html(page)
+        assert tree is not None
+        assert text_byline(tree) == ["Ann Lee"], items
+
+
+@given(st.lists(st.sampled_from(["word", "two words", " ", "\n\t", "\xa0", "<b>", "</b>",
+                                 "<span>x</span>", "<i> y </i>", "z<br>z"]),
+                min_size=0, max_size=200),
+       st.integers(0, 40))  # fmt: skip
+def test_capped_word_counts_agree_with_the_whole_text(parts: list[str], limit: int) -> None:
+    """Words that run across element boundaries count once; past the limit any larger count."""
+    from pipelines.extraction.widgets import _words_up_to
+
+    tree = parse_html(f"<html><body><div>{''.join(parts)}</div><p>x</p></body></html>")
+    assert tree is not None
+    box = tree.find(".//div")
+    assert box is not None
+    words = len(box.text_content().split())
+    counted = _words_up_to(box, limit)
+    assert counted == words if words <= limit else counted > limit
+
+
+def test_a_hidden_panel_keeps_a_long_item_however_its_words_are_spaced() -> None:
+    from pipelines.extraction.hidden import strip_hidden
+
+    long_item = "\xa0".join(f"w{n}" for n in range(13)) + "\n\t " + " ".join("v" * 12)
+    page = (
+        "<html><body><div hidden><ul><li>Home</li><li>News</li></ul></div>"
+        f"<div style='display:none'><ul><li>Home</li><li>{long_item}</li></ul></div>"
+        f"{_PARAGRAPHS}</body></html>"
+    )
+    tree = parse_html(page)
+    assert tree is not None
+    removed = strip_hidden(tree)
+    assert [r.text for r in removed] == ["Home News"]
+    assert "w12" in tree.text_content()
+
+
+def test_meta_links_and_json_ld_in_the_body_are_read() -> None:
+    from pipelines.extraction.metadata import read_metadata
+
+    page = (
+        "<html><head><title>Depot budget</title></head><body>"
+        "<link rel='canonical' href='https://example.org/depot'>"
+        "<meta property='article:author' content='Ann Lee'>"
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Depot"}'
+        f"</script><article>{_PARAGRAPHS}</article></body></html>"
+    )
+    tree = parse_html(page)
+    assert tree is not None
+    meta = read_metadata(tree)
+    assert meta.canonical == ["https://example.org/depot"]
+    assert meta.authors == ["Ann Lee"] and meta.title == "Depot"

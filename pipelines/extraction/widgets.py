@@ -20,6 +20,7 @@ _BOX_WORDS = 120  # a widget is short: its box grows only while it stays this sm
 _LONG_PARAGRAPH = 30
 _ASIDE_WORDS = 150
 _CAPTION_WORDS = 30
+_COUNTED_WORDS = max(_BOX_WORDS, _LONG_PARAGRAPH, _ASIDE_WORDS, _CAPTION_WORDS)
 _CONTROLS = ("button", "select", "input")
 _SEED_CONTROLS = ("button", "label", "option")
 _LABEL_CHARS = 60
@@ -174,7 +175,11 @@ def _has_paragraph(node: HtmlElement, words: _WordCounts) -> bool:
 
 
 class _WordCounts:
-    """Words of an element's text, counted once per element: controls share ancestors."""
+    """Words of an element's text, counted once per element: controls share ancestors.
+
+    Counted up to just past the largest limit they are compared with: a box grows until its
+    ancestor is the article, whose text need not be read whole to know it is too long.
+    """
 
     def __init__(self) -> None:
         self._counts: dict[HtmlElement, int] = {}
@@ -182,8 +187,24 @@ class _WordCounts:
     def __call__(self, node: HtmlElement) -> int:
         count = self._counts.get(node)
         if count is None:
-            count = self._counts[node] = len(node.text_content().split())
+            count = self._counts[node] = _words_up_to(node, _COUNTED_WORDS)
         return count
+
+
+def _words_up_to(node: HtmlElement, limit: int) -> int:
+    """The words of the element's text, or some number over `limit` when it has more."""
+    count = 0
+    in_word = False  # the text so far ends inside a word, which the next piece may go on
+    for piece in node.itertext():
+        words = piece.split()
+        if not words:
+            in_word = in_word and not piece
+            continue
+        count += len(words) - (in_word and not piece[0].isspace())
+        if count > limit:
+            return count
+        in_word = not piece[-1].isspace()
+    return count
 
 
 def _attached(node: HtmlElement, root: HtmlElement) -> bool:
