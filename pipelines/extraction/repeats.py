@@ -10,6 +10,7 @@ line (a "Pros"/"Cons" label, a list item such as "Free shipping") is ordinary wr
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 __all__ = ["repeated_blocks"]
@@ -22,7 +23,7 @@ _PARAGRAPH_WORDS = 30  # a single repeated block this long is a repeated paragra
 
 def repeated_blocks(blocks: Sequence[str]) -> set[int]:
     """Indexes of blocks that repeat earlier ones as part of a repeated section or paragraph."""
-    keys = [" ".join(_WORD.findall(block.lower())) for block in blocks]
+    keys = _keys(blocks)
     first: dict[str, int] = {}
     repeat = []
     for index, key in enumerate(keys):
@@ -41,3 +42,15 @@ def repeated_blocks(blocks: Sequence[str]) -> set[int]:
             dropped.update(range(start, end))
         start = end
     return dropped
+
+
+def _keys(blocks: Sequence[str]) -> list[str]:
+    """Each block's lowercase words joined by spaces; "" for a block whose first word no other
+    block starts with (it repeats nothing, and listing its words cost most of the step)."""
+    lowered = [block.lower() for block in blocks]
+    firsts = [_WORD.search(text) for text in lowered]
+    starts = Counter(first.group() for first in firsts if first)
+    return [
+        " ".join(_WORD.findall(text)) if first and starts[first.group()] > 1 else ""
+        for text, first in zip(lowered, firsts, strict=True)
+    ]
