@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import mmap
+import os
 from typing import Any
 
 import pytest
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from pipelines.extraction.langmodel import mapped_identifier, release_mapped_pages
-from pipelines.extraction.language import _identifier
+from pipelines.extraction.language import _identifier, detect
 
 TEXTS = [
     "The harbour committee met again on Thursday and, once more, nobody mentioned the tide.",
@@ -61,3 +62,23 @@ def test_released_pages_are_read_again_on_the_next_classification(loaded) -> Non
     assert mapped.classify(TEXTS[1]) == loaded.classify(TEXTS[1])
     release_mapped_pages()  # what the pool's forkserver does after its warm-up
     assert [mapped.classify(t) for t in TEXTS] == [loaded.classify(t) for t in TEXTS]
+
+
+def _mapped_model_kb() -> int:
+    """Resident KB of this process's mappings of deleted files (the model's temporary file)."""
+    resident, in_model = 0, False
+    with open("/proc/self/smaps") as smaps:
+        for line in smaps:
+            fields = line.split()
+            if "-" in fields[0] and len(fields) >= 5:  # a mapping's header line
+                in_model = line.rstrip().endswith("(deleted)")
+            elif in_model and fields[0] == "Rss:":
+                resident += int(fields[1])
+    return resident
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/smaps"), reason="Linux's /proc")
+def test_a_detection_leaves_no_model_pages_in_the_process() -> None:
+    # An extraction worker kept the ~40 MB it read in its first detection until recycled.
+    assert detect(TEXTS[1])[0] == "de"
+    assert _mapped_model_kb() < 1024

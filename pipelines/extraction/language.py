@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-from .langmodel import mapped_identifier
+from .langmodel import mapped_identifier, release_mapped_pages
 
 __all__ = ["decide_language", "detect"]
 
@@ -109,6 +109,9 @@ def _reads_as_russian(sample: str) -> bool:
 def detect(text: str) -> tuple[str, float]:
     """ISO 639-1 code and normalized probability of the text's language."""
     code, prob = _identifier().classify(text[:_SAMPLE])
+    # The model rows one classification maps in are ~40 MB of the worker's memory until it
+    # is recycled; dropped, the next one maps them again from the page cache (~0.2 ms).
+    release_mapped_pages()
     return str(code), float(prob)
 
 
