@@ -17,7 +17,6 @@ from crawler.dataset.schema import Removed
 
 from .linkblocks import linked_blocks
 from .nodetext import spaced_text
-from .scope import paragraph_chars
 from .teasers import teaser_grids
 from .textfilter import kind_of_text
 
@@ -250,8 +249,10 @@ def _outside_article(
     are the exception: a long thread under an opinion piece holds more text than the piece,
     and a comments-named element that starts after the article's lead goes however long.
     """
-    total = paragraph_chars(tree)
-    chars = [paragraph_chars(node) for node, _, _ in candidates]
+    # each paragraph's text read once: candidates nest (a box, its list, a list item)
+    lengths = {p: len(p.text_content()) for p in tree.iter("p")}
+    total = sum(lengths.values())
+    chars = [sum(lengths[p] for p in node.iter("p")) for node, _, _ in candidates]
     per_kind: Counter[str] = Counter()
     for (_, kind, _), count in zip(candidates, chars, strict=True):
         per_kind[kind] += count
