@@ -407,3 +407,28 @@ def test_meta_links_and_json_ld_in_the_body_are_read() -> None:
     meta = read_metadata(tree)
     assert meta.canonical == ["https://example.org/depot"]
     assert meta.authors == ["Ann Lee"] and meta.title == "Depot"
+
+
+@given(
+    st.lists(st.sampled_from(["a", "é", "\x00", "\x07", "\x0b", "\x0c", "\t", "\n", "\x7f", "\x85",
+                              "\x9f", "\xa0", "\ufffd", "\u2019", "Ж"]), max_size=80),
+    st.booleans(),
+)  # fmt: skip
+def test_the_garbage_screen_rejects_exactly_what_the_count_rejects(
+    chars: list[str], with_bytes: bool
+) -> None:
+    """The byte-level bound decides alone only when the exact count could not reject."""
+    from pipelines.extraction import decode
+
+    text = "".join(chars)
+    decoded = decode.Decoded(text, "utf-8", "http", text.encode() if with_bytes else None)
+    sample = text[:40]  # a short sample, as a long page's first 200,000 characters are one
+    garbage = len(decode._GARBAGE.findall(sample))
+    rejected = bool(sample) and garbage / len(sample) > decode._MAX_GARBAGE_SHARE
+    original = decode._SAMPLE_CHARS
+    decode._SAMPLE_CHARS = 40
+    try:
+        result = decode._checked(decoded)
+    finally:
+        decode._SAMPLE_CHARS = original
+    assert isinstance(result, decode.Decoded) != rejected
