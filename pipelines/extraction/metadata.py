@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from .authors import clean_authors
@@ -40,6 +41,8 @@ _BYLINE_XPATH = (
     " or contains(., 'YLINE')]/.."
 )
 _HEAD_TAGS = ("meta", "link", "script")
+# the text pieces of an element at least so long, picked in C (a page has thousands)
+_TEXTS_OF_LENGTH = XPath("descendant::text()[string-length() >= $shortest]", smart_strings=False)
 _PREFIX_SEPARATORS = re.compile(r"\s+[|–—»-]\s+")
 _CLASS_TOKENS = re.compile(r"[^a-z0-9]+")
 _NOT_BYLINE = frozenset(("bio", "avatar", "image", "img", "photo", "description", "about", "box"))
@@ -222,9 +225,9 @@ def _headline_part(tree: HtmlElement, title: str) -> str | None:
     if len(parts) < 1 or not _TITLE_SEPARATORS.search(title):
         return None
     body = tree.find("body")
-    texts = (body if body is not None else tree).itertext()
     shortest = min(map(len, parts))  # spacing collapsed, a text is no longer than before
-    shown = {" ".join(t.split()) for t in texts if len(t) >= shortest}
+    texts = _TEXTS_OF_LENGTH(body if body is not None else tree, shortest=shortest)
+    shown = {" ".join(t.split()) for t in texts}
     return next((p for p in sorted(parts, key=len, reverse=True) if p in shown), None)
 
 
