@@ -21,6 +21,8 @@ __all__ = ["ExtractionPool"]
 
 logger = logging.getLogger(__name__)
 
+STARTING_POLL_SECONDS = 0.02
+
 Result = ArticleRecord | Rejection
 
 
@@ -136,6 +138,10 @@ class ExtractionPool:
         self._stopped.append(broken)
 
     async def _attempt(self, pool: ProcessPool, page: Page, rules: ExtractRules) -> Result:
+        # pebble's schedule() waits, in the caller's thread, for a pool that is still starting:
+        # the reactor waits here instead, downloading and parsing meanwhile.
+        while self._starting is not None and self._starting.is_alive():
+            await asyncio.sleep(STARTING_POLL_SECONDS)
         try:
             future = pool.schedule(self.function, args=(page, rules), timeout=self.timeout)
         except RuntimeError as exc:  # pebble's "Unexpected error within the Pool"

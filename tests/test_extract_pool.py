@@ -104,6 +104,28 @@ def test_workers_start_before_the_first_page_arrives():
         pool.close()
 
 
+def test_the_event_loop_runs_on_while_the_pool_starts() -> None:
+    # pebble's schedule() blocked the crawl's reactor thread until the forkserver had warmed up
+    pool = ExtractionPool(workers=1, timeout=30.0, max_in_flight=2)
+
+    async def first_page_and_longest_stall() -> tuple[object, float, float]:
+        started = time.monotonic()
+        result = asyncio.ensure_future(pool.run(page(ARTICLE), ExtractRules()))
+        longest, last = 0.0, time.monotonic()
+        while not result.done():
+            await asyncio.sleep(0.01)
+            now = time.monotonic()
+            longest, last = max(longest, now - last), now
+        return result.result(), longest, time.monotonic() - started
+
+    try:
+        result, longest_stall, waited = asyncio.run(first_page_and_longest_stall())
+    finally:
+        pool.close()
+    assert isinstance(result, ArticleRecord)
+    assert longest_stall < waited / 2, (longest_stall, waited)
+
+
 def test_workers_start_warm():
     """The forkserver loads the lazy parts once; workers (and recycled ones) inherit them."""
     pool = ExtractionPool(workers=2, timeout=30.0, max_in_flight=4, max_tasks=1,
