@@ -126,6 +126,20 @@ def test_the_event_loop_runs_on_while_the_pool_starts() -> None:
     assert longest_stall < waited / 2, (longest_stall, waited)
 
 
+def test_the_pipes_to_the_workers_hold_several_real_pages() -> None:
+    # 64 KiB pipes held a third of a real page: the next page waited for the crawl's thread
+    import fcntl
+
+    pool = ExtractionPool(workers=1, timeout=10.0, max_in_flight=2)
+    try:
+        assert isinstance(asyncio.run(pool.run(page(ARTICLE), ExtractRules())), ArticleRecord)
+        manager = pool._pool._pool_manager.worker_manager  # type: ignore[attr-defined]
+        pipes = (manager.pool_channel.writer, manager.workers_channel.writer)
+        assert [fcntl.fcntl(p.fileno(), 1032) for p in pipes] == [1 << 20] * 2  # F_GETPIPE_SZ
+    finally:
+        pool.close()
+
+
 def test_workers_start_warm():
     """The forkserver loads the lazy parts once; workers (and recycled ones) inherit them."""
     pool = ExtractionPool(workers=2, timeout=30.0, max_in_flight=4, max_tasks=1,
