@@ -25,6 +25,12 @@ CONCURRENT_REQUESTS_PER_DOMAIN = 4
 # buys nothing: 16 tasks cost 0.23 ms per response, 1 costs 0.03 ms (100 cost a quarter of
 # the main process's CPU). Pages still go through the pipelines concurrently, one per response.
 CONCURRENT_ITEMS = 1
+# No new request while this many requests are in hand: downloading, or pages not yet through
+# the pipelines (a shared crawl's worker would otherwise take far more from the queue than it
+# can extract; `scheduler/in_hand_max` in the stats is the most it held).
+# 0: CONCURRENT_REQUESTS + 2 x the pages the extraction pool holds (32 on 2 cores).
+SCHEDULER = "crawler.scheduler.LocalScheduler"
+SCRAPE_MAX_PENDING = 0
 DOWNLOAD_DELAY = 0.5
 AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0

@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from scrapy.crawler import Crawler
+from scrapy.settings import BaseSettings
 from scrapy.statscollectors import StatsCollector
 
 from crawler.dataset.schema import ArticleRecord, RejectReason
@@ -16,7 +17,7 @@ from pipelines.drops import rejected
 from pipelines.extract_pool import ExtractionPool, extract_page
 from pipelines.extraction import ExtractRules, IdentityRules, Page, Rejection
 
-__all__ = ["ExtractPipeline", "rules_for"]
+__all__ = ["ExtractPipeline", "pool_in_flight", "rules_for"]
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +40,14 @@ def rules_for(profile: SiteProfile | None, max_bytes: int) -> ExtractRules:
             listing_urls=(*profile.start_urls, *profile.feeds, *profile.sitemaps),
         ),
     )
+
+
+def pool_in_flight(settings: BaseSettings) -> int:
+    """Pages queued in or waiting for the extraction pool at most; 0 without a pool."""
+    workers = settings.getint("EXTRACT_WORKERS")
+    if workers <= 0:
+        return 0
+    return settings.getint("EXTRACT_MAX_IN_FLIGHT") or 4 * workers
 
 
 class ExtractPipeline:
@@ -75,7 +84,7 @@ class ExtractPipeline:
             pool = ExtractionPool(
                 workers=workers,
                 timeout=settings.getfloat("EXTRACT_TIMEOUT"),
-                max_in_flight=settings.getint("EXTRACT_MAX_IN_FLIGHT") or 4 * workers,
+                max_in_flight=pool_in_flight(settings),
             )
         return cls(rules, rules_for(None, max_bytes), settings["RUN_ID"], pool, crawler.stats)
 

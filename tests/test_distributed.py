@@ -15,11 +15,14 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from redis import Redis
-from scrapy import Request
+from scrapy import Request, Spider
 from scrapy.settings import Settings
+from scrapy.utils.test import get_crawler
 
 from crawler.dataset import load, load_rejects
 from crawler.dataset.retries import is_permanent
@@ -29,6 +32,7 @@ from crawler.distributed import open_state, serializer, update_settings
 from crawler.distributed.config import dataset_root
 from crawler.distributed.keys import CrawlKeys
 from crawler.distributed.round import SharedCrawl, WorkerIdInUse
+from crawler.distributed.scheduler import RedisScheduler
 from crawler.distributed.shared import SharedState, connect, seed_known
 from tests.conftest import make_record
 from tests.crawling import DEMO_SITES, FAST_LOCAL, REPO, read_truth, requested_urls, scrapy_env
@@ -282,7 +286,7 @@ try:
     raise AssertionError("the shared dedupe pipeline is on in a local crawl")
 except NotConfigured:
     pass
-assert crawler.settings["SCHEDULER"] == "scrapy.core.scheduler.Scheduler"
+assert crawler.settings["SCHEDULER"] == "crawler.scheduler.LocalScheduler"
 assert not {"redis", "scrapy_redis"} & set(sys.modules), "Redis was imported"
 """
 
@@ -297,7 +301,7 @@ def test_a_local_crawl_does_not_import_redis(tmp_path: Path):
 def test_redis_url_switches_scheduler_and_gives_each_process_a_worker_id():
     local = Settings({"PARQUET_DIR": "output", "WORKER_ID": "w0"})
     update_settings(local)
-    assert local["WORKER_ID"] == "w0" and not local.get("SCHEDULER", "").startswith("crawler")
+    assert local["WORKER_ID"] == "w0" and "Redis" not in local.get("SCHEDULER", "")
 
     shared = Settings({"PARQUET_DIR": "output", "WORKER_ID": "w0",
                        "REDIS_URL": "redis://127.0.0.1:1/0", "REDIS_CRAWL": "nightly"})  # fmt: skip
@@ -375,3 +379,32 @@ def test_known_articles_are_seeded_from_the_dataset(redis: Redis, redis_url: str
     assert second.fetched_at == make_record(2).fetched_at  # timezone-aware, as stored
     assert state.known.get("http://www.example.test/opinion/99") is None
     assert seed_known(state.server, state.keys, str(root), ["elsewhere"]) == 0
+
+
+def _shared_scheduler(redis_url: str, in_hand: int) -> RedisScheduler:
+    settings = Settings({"PARQUET_DIR": "output", "REDIS_URL": redis_url,
+                         "SCRAPE_MAX_PENDING": 2})  # fmt: skip
+    update_settings(settings)
+    names = ("REDIS_URL", "SCRAPE_MAX_PENDING", "SCHEDULER_PERSIST", "SCHEDULER_QUEUE_KEY",
+             "SCHEDULER_DUPEFILTER_KEY", "SCHEDULER_SERIALIZER", "DUPEFILTER_CLASS")  # fmt: skip
+    shared = {name: settings[name] for name in names}
+    crawler = get_crawler(Spider, shared)
+    slot = SimpleNamespace(queue=[], active={Request(f"http://a.test/{i}") for i in range(in_hand)})
+    engine: Any = SimpleNamespace(downloader=SimpleNamespace(active=set()),
+                                  scraper=SimpleNamespace(slot=slot))  # fmt: skip
+    crawler.engine = engine
+    crawler.stats.open_spider()
+    scheduler = RedisScheduler.from_crawler(crawler)
+    scheduler.open(Spider.from_crawler(crawler, name="opinion"))
+    return scheduler
+
+
+def test_a_worker_with_pages_enough_in_hand_leaves_the_shared_queue_to_the_others(
+    redis: Redis, redis_url: str
+):
+    busy, idle = _shared_scheduler(redis_url, in_hand=2), _shared_scheduler(redis_url, in_hand=0)
+    busy.enqueue_request(Request("http://a.test/next"))
+    assert busy.next_request() is None
+    assert busy.stats.get_value("scheduler/held_back") == 1
+    taken = idle.next_request()
+    assert taken is not None and taken.url == "http://a.test/next"
