@@ -188,15 +188,16 @@ def test_workers_do_not_run_the_crawls_main_module_again(tmp_path, run_as):
 
 PRELOADED_STOPLIST = """
 import pipelines.extraction.preload
-from justext.core import define_stoplist
 from trafilatura import external
 
-print(external.JT_STOPLIST is not None, define_stoplist.cache_info().currsize)
+print(type(external.JT_STOPLIST).__name__, len(external.JT_STOPLIST))
 """
 
 
 def test_the_forkserver_preloads_justext_s_stoplist_for_every_worker() -> None:
-    # Built in each worker on its first page of no known language: ~27 MB per worker.
+    # Built by trafilatura in each worker on its first page of no known language, ~29 MB per
+    # worker; hashed in the forkserver, 1.2 MB shared by all.
     result = subprocess.run([sys.executable, "-c", PRELOADED_STOPLIST], capture_output=True,
                             text=True, timeout=120, cwd=REPO)  # fmt: skip
-    assert result.stdout.split() == ["True", "1"], result.stderr[-2000:]
+    name, words = result.stdout.split()
+    assert name == "HashedStoplist" and int(words) > 100_000, result.stderr[-2000:]
