@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from crawler.dataset.files import table_files
@@ -188,6 +187,10 @@ class RawArchive:
         path = stored.get(digest)
         if path is not None:
             with pq.ParquetFile(path, pre_buffer=False) as parquet:
+                # here, not at the top: the crawl's process would hold pyarrow's compute
+                # functions (~9 MB) for a read that only `scrapy reextract` makes
+                import pyarrow.compute as pc
+
                 columns = ["body_hash", "revisit", "body"]
                 batches = parquet.iter_batches(PAGES_PER_BATCH, columns=columns, use_threads=False)
                 for batch in batches:
