@@ -61,7 +61,9 @@ def summary(results: dict) -> dict:
         if isinstance(u, TreeUsage)
     } | ({"interleaved_ms_per_page": {name: round(1000 * cpu, 2)
                                       for name, cpu in results["interleaved"].items()}}
-         if results.get("interleaved") else {})  # fmt: skip
+         if results.get("interleaved") else {}) | (
+        {"paired_ratios_ours_plain": [round(r, 2) for r in paired]}
+        if (paired := paired_ratios(results.get("rounds", []))) else {})  # fmt: skip
 
 
 def report_set(title: str, n: int, repeat: int, small: dict) -> None:
@@ -82,6 +84,10 @@ def report_set(title: str, n: int, repeat: int, small: dict) -> None:
           f"{ours.server_cpu_seconds * per_page:.1f} ms CPU")  # fmt: skip
     for mode in ("plain", "plain-nocomments", "naive"):
         print(f"ratio 3/{mode} pages/s: {ours.rate(pages) / small[mode].rate(pages):.2f}")
+    paired = paired_ratios(small.get("rounds", []))
+    if paired:
+        print("ratio 3/plain pages/s in each round, ours run right after plain: "
+              + ", ".join(f"{r:.2f}" for r in paired))  # fmt: skip
     loop = {mode: 1000 * cpu / pages for mode, cpu in small["loop_cpu"].items()}
     if {"extract", "plain", "plain-nocomments"} <= loop.keys():
         print(f"extraction loops' CPU per page (separate processes, one after the other): ours "
@@ -95,6 +101,11 @@ def report_set(title: str, n: int, repeat: int, small: dict) -> None:
               f"comments {turns['plain-nocomments']:.1f} ms: ours/defaults "
               f"{turns['ours'] / turns['plain']:.2f}")  # fmt: skip
     print_bound(small)
+
+
+def paired_ratios(rounds: list[dict[str, TreeUsage]]) -> list[float]:
+    """Ours against plain trafilatura in each round: two runs next to each other in time."""
+    return [r["plain"].seconds / r["ours"].seconds for r in rounds if {"plain", "ours"} <= r.keys()]
 
 
 def print_bound(small: dict) -> None:
