@@ -17,7 +17,7 @@ from pipelines.drops import rejected
 from pipelines.extract_pool import ExtractionPool, extract_page
 from pipelines.extraction import ExtractRules, IdentityRules, Page, Rejection
 
-__all__ = ["ExtractPipeline", "pool_in_flight", "rules_for"]
+__all__ = ["ExtractPipeline", "pool_in_flight", "rules_for", "runs_a_pool"]
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +40,13 @@ def rules_for(profile: SiteProfile | None, max_bytes: int) -> ExtractRules:
             listing_urls=(*profile.start_urls, *profile.feeds, *profile.sitemaps),
         ),
     )
+
+
+def runs_a_pool(settings: BaseSettings) -> bool:
+    """Whether a crawl with these settings extracts in worker processes."""
+    pipelines = settings.getwithbase("ITEM_PIPELINES")
+    enabled = pipelines.get(f"{__name__}.{ExtractPipeline.__name__}") is not None
+    return enabled and settings.getint("EXTRACT_WORKERS") > 0
 
 
 def pool_in_flight(settings: BaseSettings) -> int:

@@ -7,6 +7,7 @@ import fcntl
 import importlib.machinery
 import logging
 import multiprocessing
+import multiprocessing.forkserver
 import sys
 import threading
 from collections.abc import Callable
@@ -18,10 +19,11 @@ from pebble import ProcessExpired, ProcessPool
 from crawler.dataset.schema import ArticleRecord, RejectReason
 from pipelines.extraction import ExtractRules, Page, Rejection
 
-__all__ = ["ExtractionPool"]
+__all__ = ["ExtractionPool", "forkserver_context", "start_forkserver"]
 
 logger = logging.getLogger(__name__)
 
+PRELOAD = "pipelines.extraction.preload"
 STARTING_POLL_SECONDS = 0.02
 F_SETPIPE_SZ = 1031  # <linux/fcntl.h>; Linux only, like the pool's forkserver
 PIPE_BYTES = 1 << 20  # /proc/sys/fs/pipe-max-size's default
@@ -51,6 +53,29 @@ def keep_main_out_of_workers() -> None:
         main.__spec__ = importlib.machinery.ModuleSpec("__main__", None)
 
 
+def forkserver_context() -> multiprocessing.context.ForkServerContext:
+    """The workers' start method: forked from a forkserver that preloads extraction.
+
+    Forking the crawler itself would copy the reactor and its threads. Workers fork from the
+    forkserver instead: what it loaded once, they start with.
+    """
+    context = multiprocessing.get_context("forkserver")
+    keep_main_out_of_workers()
+    context.set_forkserver_preload([PRELOAD])
+    return context
+
+
+def start_forkserver() -> None:
+    """Start the workers' forkserver now, its warm-up (~1.3 s of CPU: imports, models) on the
+    other core while the crawl's process still imports and builds its pipelines.
+
+    Started with the pool instead, the warm-up ran after those (~0.5 s later), and the crawl's
+    first pages waited for it with one core idle. The pool then finds the forkserver running.
+    """
+    forkserver_context()
+    multiprocessing.forkserver.ensure_running()
+
+
 class ExtractionPool:
     """A pool of extraction processes with a per-page time limit and bounded pages in flight.
 
@@ -71,13 +96,9 @@ class ExtractionPool:
         self.function = function
         self.timeout = timeout
         self.max_in_flight = max(1, max_in_flight)
-        # forkserver: forking the crawler itself would copy the reactor and its threads.
-        context = multiprocessing.get_context("forkserver")
-        keep_main_out_of_workers()
-        # Workers fork from the forkserver: what it loaded once, they start with. A worker
-        # is replaced after `max_tasks` pages, so what its heap gathers (fragments of large
-        # parsed trees, caches) stays bounded; a fork of the warm forkserver costs ~10 ms.
-        context.set_forkserver_preload(["pipelines.extraction.preload"])
+        # A worker is replaced after `max_tasks` pages, so what its heap gathers (fragments of
+        # large parsed trees, caches) stays bounded; a fork of the warm forkserver costs ~10 ms.
+        context = forkserver_context()
         self._new_pool = lambda: self._started(
             ProcessPool(max_workers=workers, max_tasks=max_tasks, context=context)
         )

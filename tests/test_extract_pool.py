@@ -104,6 +104,37 @@ def test_workers_start_before_the_first_page_arrives():
         pool.close()
 
 
+# `scrapy crawl opinion` up to its options, as scrapy.cmdline runs it; prints whether the
+# workers' forkserver is running then, and which modules it preloads.
+CRAWL_OPTIONS = """
+import argparse, multiprocessing.forkserver as forkserver, sys
+from scrapy.utils.project import get_project_settings
+from crawler.commands.crawl import Command
+
+settings = get_project_settings()
+settings.set("EXTRACT_WORKERS", int(sys.argv[1]), priority="cmdline")
+command = Command()
+command.settings = settings
+parser = argparse.ArgumentParser()
+command.add_options(parser)
+opts, args = parser.parse_known_args(["opinion", "-a", "site=demo-ledger"])
+command.process_options(args, opts)
+print(forkserver._forkserver._forkserver_pid is not None, forkserver._forkserver._preload_modules)
+"""
+
+
+@pytest.mark.parametrize(("workers", "started"), [(2, "True"), (0, "False")])
+def test_a_crawl_starts_its_workers_forkserver_with_its_options(workers, started) -> None:
+    # started with the pool, the forkserver's ~1.3 s warm-up began after the crawl had imported
+    # and built its pipelines, and the first pages waited for it with a core idle
+    result = subprocess.run([sys.executable, "-c", CRAWL_OPTIONS, str(workers)], cwd=REPO,
+                            capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    running, preload = result.stdout.split(" ", 1)
+    assert running == started
+    assert ("pipelines.extraction.preload" in preload) == (started == "True")
+
+
 def test_the_event_loop_runs_on_while_the_pool_starts() -> None:
     # pebble's schedule() blocked the crawl's reactor thread until the forkserver had warmed up
     pool = ExtractionPool(workers=1, timeout=30.0, max_in_flight=2)

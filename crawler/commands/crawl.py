@@ -31,6 +31,12 @@ class Command(ScrapyCrawlCommand):
         assert self.settings is not None
         if args[:1] == ["opinion"]:
             exit_on_config_error("crawl", self.settings, opts.spargs)
+        # Imported here: every scrapy command imports this module, only a crawl needs these.
+        from pipelines.extract import runs_a_pool
+        from pipelines.extract_pool import start_forkserver
+
+        if runs_a_pool(self.settings):
+            start_forkserver()  # its warm-up overlaps the crawl's own start from here on
 
     def _create_crawler(self, spidercls: type[Spider] | str) -> Crawler:
         crawler = super()._create_crawler(spidercls)
