@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 
+from scrapy.settings import default_settings as scrapy_defaults
+
 from crawler.profile import BUNDLED_PROFILES
 
 BOT_NAME = "opinion-scraper"
@@ -58,10 +60,28 @@ DOWNLOADER_MIDDLEWARES = {
     # Before HttpCompressionMiddleware (590) decodes: a cut stream must not pass as a page.
     "crawler.truncation.TruncatedBodyMiddleware": 595,
     "crawler.rehost.HostMapMiddleware": 990,
+    "crawler.optional_components.CookiesWhenEnabled": 700,
 }
 # Cookies could carry session credentials into logs or requests: we need none.
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# Scrapy 2.19 turns on by default an HTTP server in every crawl that runs the Python code sent
+# to it (for Scrapy's MCP server), and leaves a file with its token in the user's state
+# directory: a nightly crawl needs neither. `-s REMOTE_CONTROL_ENABLED=True` brings it back.
+REMOTE_CONTROL_ENABLED = False
+# Scrapy imports every component its lists name, even one set to None, before the component
+# reads its setting: off, these two cost the crawl ~13 MB. They leave Scrapy's base lists for
+# stand-ins that import them only when turned on (crawler/optional_components.py).
+EXTENSIONS_BASE = {
+    path: order
+    for path, order in scrapy_defaults.EXTENSIONS_BASE.items()
+    if path != "scrapy.extensions.remote_control.RemoteControl"
+}
+DOWNLOADER_MIDDLEWARES_BASE = {
+    path: order
+    for path, order in scrapy_defaults.DOWNLOADER_MIDDLEWARES_BASE.items()
+    if path != "scrapy.downloadermiddlewares.cookies.CookiesMiddleware"
+}
 
 # --- What we store and where. ---
 SITE_PROFILES_DIR = str(BUNDLED_PROFILES)
@@ -102,6 +122,7 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "pipelines.rejects.RejectsWriter": 500,
     "crawler.monitor.manifest.RunManifest": 600,
+    "crawler.optional_components.RemoteControlWhenEnabled": 0,
 }
 LOG_FORMATTER = "crawler.logformatter.QuietLogFormatter"
 LOG_LEVEL = "INFO"

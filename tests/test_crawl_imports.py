@@ -199,3 +199,45 @@ def test_the_extraction_workers_forkserver_does_not_import_pyarrow() -> None:
         "print(sorted(m for m in sys.modules if m.startswith('pyarrow')))"
     )
     assert imported == "[]"
+
+
+# The crawl's extensions and downloader middlewares, built from the project's settings as a
+# crawl builds them; prints which optional Scrapy components run and which of their heavy
+# imports were made.
+OPTIONAL_COMPONENTS = """
+import sys, tempfile
+from scrapy.utils.reactor import install_reactor
+install_reactor("twisted.internet.asyncioreactor.AsyncioSelectorReactor")
+from scrapy.core.downloader.middleware import DownloaderMiddlewareManager
+from scrapy.extension import ExtensionManager
+from scrapy.utils.project import get_project_settings
+from scrapy.utils.test import get_crawler
+from crawler.spiders.opinion import OpinionSpider
+
+settings = get_project_settings()
+settings.set("PARQUET_DIR", tempfile.mkdtemp())
+for override in sys.argv[1:]:
+    settings.set(*override.split("="), priority="cmdline")
+crawler = get_crawler(OpinionSpider, settings.copy_to_dict())
+built = [*ExtensionManager.from_crawler(crawler).middlewares,
+         *DownloaderMiddlewareManager.from_crawler(crawler).middlewares]
+names = {type(c).__name__ for c in built} & {"RemoteControl", "CookiesMiddleware"}
+print(sorted(names), sorted(m for m in ("aiohttp", "tldextract") if m in sys.modules))
+"""
+
+
+def test_a_crawl_neither_runs_nor_imports_scrapy_s_remote_control_and_cookies() -> None:
+    # Scrapy 2.19 runs an HTTP server executing the code sent to it in every crawl, by
+    # default, and imports components set to None: ~13 MB of the crawl's process for nothing
+    result = subprocess.run([sys.executable, "-c", OPTIONAL_COMPONENTS], cwd=REPO,
+                            capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "[] []"
+
+
+def test_a_crawl_that_turns_them_on_gets_scrapy_s_remote_control_and_cookies() -> None:
+    on = ["REMOTE_CONTROL_ENABLED=True", "COOKIES_ENABLED=True"]
+    result = subprocess.run([sys.executable, "-c", OPTIONAL_COMPONENTS, *on], cwd=REPO,
+                            capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().startswith("['CookiesMiddleware', 'RemoteControl']")
