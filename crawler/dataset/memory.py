@@ -32,9 +32,11 @@ VERSION = 1
 MAX_BLOCKS = 1000  # blocks seen on 2+ articles kept on disk, the most frequent first
 MAX_CANDIDATES = 5000  # blocks seen once kept on disk (no text), the most recent first
 # Entries of one site held while crawling before singletons are pruned to the most recent
-# third (~170 bytes each: ~5 MB). Nearly all are body paragraphs, each seen once; a block
-# whose second carrier comes after ~700 newer articles could never reach MIN_SHARE anyway.
-LIVE_LIMIT = 30_000
+# third (~200 bytes each: ~3 MB; at 30,000, a 4N crawl of three sites held ~10 MB more at
+# its peak). Nearly all are body paragraphs, each seen once. The third kept holds the blocks
+# of the last ~450 articles: a block carried by MIN_SHARE (5%) of the articles comes back
+# within ~20 on average, and one pruned before its second carrier starts counting from that.
+LIVE_LIMIT = 15_000
 TEXT_CHARS = 200
 LOCK_TIMEOUT = 600.0  # another worker may be cleaning a large site meanwhile
 
