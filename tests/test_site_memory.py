@@ -200,6 +200,25 @@ def test_live_tally_of_a_site_is_bounded_and_still_counts_its_boilerplate() -> N
     assert memory.is_boilerplate(block_key(APPEAL))
 
 
+def test_a_site_with_many_repeated_blocks_does_not_prune_at_every_article(monkeypatch) -> None:
+    # Pruned back to the limit itself, a tally with a third of it in repeated blocks was full
+    # again after the next article: it was sorted and cut at every article
+    import crawler.dataset.memory as site_memory
+
+    monkeypatch.setattr(site_memory, "LIVE_LIMIT", 1500)
+    memory, prunes = SiteMemory("harbour"), []
+    real = SiteMemory.prune
+    monkeypatch.setattr(SiteMemory, "prune", lambda self, *a: prunes.append(1) or real(self, *a))
+    for n in range(1000):
+        # each article repeats 12 blocks of the one before and brings 12 new ones
+        blocks = [f"Column {spelled(m)} says in part {spelled(p)} that the ferry, the bridge "
+                  "and the budget matter more than anyone admits."
+                  for m in (n, n + 1) for p in range(12)]  # fmt: skip
+        memory.observe(observed_pieces(blocks, memory.thresholds), "2026-05-01")
+        assert len(memory.blocks) <= 1500 + 24
+    assert len(prunes) <= 1000 * 24 // 500  # at most once per third of the limit's blocks
+
+
 def test_unreadable_memory_starts_afresh(tmp_path: Path) -> None:
     store = MemoryStore(tmp_path)
     store.directory.mkdir()

@@ -136,7 +136,9 @@ class SiteMemory:
         if lang:
             self.languages[lang] = self.languages.get(lang, 0) + 1
         if len(self.blocks) > LIVE_LIMIT:
-            self.prune(MAX_BLOCKS * 10, LIVE_LIMIT // 3)
+            # a third of the limit each: pruned to the limit itself, a site with that many
+            # repeated blocks would prune (and sort its tally) again at every article
+            self.prune(LIVE_LIMIT // 3, LIVE_LIMIT // 3)
 
     def settle(self) -> None:
         """Make today's verdicts stick: a retired campaign stays known after its share fades."""
