@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
 import sys
 import time
@@ -40,3 +41,20 @@ def timed_extract(page: Page, rules: ExtractRules) -> tuple[object, float]:
     started = time.process_time()
     result = extract(page, rules)
     return result, time.process_time() - started
+
+
+def page_sized_block_in_heap(page: Page, rules: ExtractRules) -> bool:
+    """Whether a block the size of a large page, allocated after one was freed, comes from this
+    worker's heap (True) rather than a mapping of its own."""
+    block = bytearray(512 << 10)
+    del block
+    block = bytearray(512 << 10)
+    buffer = (ctypes.c_char * 1).from_buffer(block)
+    address = ctypes.addressof(buffer)
+    with open("/proc/self/maps") as maps:  # the heap may show as several ranges
+        for line in maps:
+            if line.rstrip().endswith("[heap]"):
+                start, end = (int(bound, 16) for bound in line.split()[0].split("-"))
+                if start <= address < end:
+                    return True
+    return False

@@ -14,7 +14,7 @@ from crawler.dataset.schema import ArticleRecord
 from pipelines.extract_pool import ExtractionPool
 from pipelines.extraction import ExtractRules, Page, Rejection
 from tests.crawling import REPO
-from tests.pool_targets import hang_on_marker, language_model_loaded
+from tests.pool_targets import hang_on_marker, language_model_loaded, page_sized_block_in_heap
 
 ARTICLE = (
     "<html><head><title>On trees</title></head><body><article><h1>On trees</h1>"
@@ -180,6 +180,19 @@ def test_workers_start_warm():
     finally:
         pool.close()
     assert results == [True] * 4
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's malloc settings")
+def test_workers_reuse_their_heap_for_page_sized_blocks():
+    """A page's large blocks come from the worker's heap, not a mapping (and its page faults)
+    made and unmapped again at every page; the crawl's own process maps them (test_malloc.py)."""
+    pool = ExtractionPool(workers=1, timeout=30.0, max_in_flight=1,
+                          function=page_sized_block_in_heap)  # fmt: skip
+    try:
+        results = asyncio.run(run_all(pool, [page("<p>x</p>")]))
+    finally:
+        pool.close()
+    assert results == [True]
 
 
 # A main script like `.venv/bin/scrapy`: it imports Scrapy at the top, runs under a guard.

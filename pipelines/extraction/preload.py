@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import gc
 
+from crawler.malloc import tune_malloc_for_extraction
+
 from .langmodel import release_mapped_pages
 from .stoplist import share_hashed_stoplist
 from .warmup import warm_up
@@ -20,3 +22,5 @@ release_mapped_pages()
 # collections never visit, so collecting does not write to (and copy) the shared pages.
 gc.collect()
 gc.freeze()
+# Only now: the warm-up's allocations keep the crawl's settings, the pages the workers' own.
+tune_malloc_for_extraction()
