@@ -69,6 +69,11 @@ TELNETCONSOLE_ENABLED = False
 # to it (for Scrapy's MCP server), and leaves a file with its token in the user's state
 # directory: a nightly crawl needs neither. `-s REMOTE_CONTROL_ENABLED=True` brings it back.
 REMOTE_CONTROL_ENABLED = False
+# Scrapy checks each response's callback for a generator that returns a value by reading and
+# parsing the callback's source. Its cache holds the callback object, and every request has a
+# bound method of its own: the check parsed `parse_article` again for nearly every page (~4% of
+# the crawl's process). Our callbacks are checked once, by the tests (test_spider.py).
+WARN_ON_GENERATOR_RETURN_VALUE = False
 # Scrapy imports every component its lists name, even one set to None, before the component
 # reads its setting: off, these two cost the crawl ~13 MB. They leave Scrapy's base lists for
 # stand-ins that import them only when turned on (crawler/optional_components.py).

@@ -6,11 +6,14 @@ import asyncio
 import gc
 import weakref
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from scrapy import Request
 from scrapy.http import HtmlResponse, XmlResponse
 from scrapy.linkextractors import LinkExtractor
+from scrapy.utils import misc
+from scrapy.utils.project import get_project_settings
 from scrapy.utils.test import get_crawler
 
 from crawler.items import PageItem
@@ -203,3 +206,25 @@ def test_article_response_becomes_a_raw_page_item(spider: OpinionSpider):
     assert isinstance(item, PageItem)
     assert (item.url, item.site, item.status, item.content_type) == (url, "mini", 404, "text/html")
     assert item.fetched_at.tzinfo is not None
+
+
+CALLBACKS = ("parse_feed", "parse_sitemap", "parse_listing", "parse_article", "source_failed",
+             "article_failed")  # fmt: skip
+
+
+@pytest.mark.parametrize("name", CALLBACKS)
+def test_no_callback_is_a_generator_returning_a_value(name: str):
+    # What Scrapy's per-response check would have warned about (turned off, see below):
+    # a generator's return value is dropped.
+    assert not misc.is_generator_with_return_value(getattr(OpinionSpider, name))
+
+
+def test_a_crawl_does_not_parse_a_callbacks_source_at_every_response(
+    spider: OpinionSpider, monkeypatch: pytest.MonkeyPatch
+):
+    checked: list[object] = []
+    monkeypatch.setattr(misc, "is_generator_with_return_value", checked.append)
+    crawl = SimpleNamespace(settings=get_project_settings())
+    for _ in range(3):  # a bound method per request, as the crawl makes them
+        misc.warn_on_generator_with_return_value(crawl, spider.parse_article)  # type: ignore[arg-type]
+    assert checked == []
