@@ -315,10 +315,22 @@ def test_the_rest_of_an_article_inside_a_box_trafilatura_prunes_is_read_again() 
 
 
 def _reference_lines(tree: HtmlElement) -> list[str]:
-    """The header lines as the walk defines them, read whole: every text of the first nodes,
-    a <br> or block element starting a new line, whitespace collapsed, short lines only."""
-    from pipelines.extraction.textmeta import _BLOCK_TAGS, _MAX_NODES
+    """The header lines as the walk defines them, read whole: every text of the first nodes
+    a reader sees, a <br> or block element starting a new line, whitespace collapsed, short
+    lines only. What readers do not see (navigation, hidden elements, scripts) is emptied
+    first, on a copy: an emptied block still ends a line."""
+    from copy import deepcopy
 
+    from pipelines.extraction.textmeta import _BLOCK_TAGS, _MAX_NODES, _UNSEEN_TAGS
+
+    tree = deepcopy(tree)
+    for node in list(tree.iter()):
+        unseen = node.tag in _UNSEEN_TAGS or node.get("hidden") is not None
+        if unseen and not any(a.tag == "emptied" for a in node.iterancestors()):
+            block = node.tag in _BLOCK_TAGS or node.tag == "nav"
+            node.clear(keep_tail=True)
+            node.tag = "emptied"
+            node.set("block", "1" if block else "")
     body = tree.find("body")
     pieces = []
     walk = etree.iterwalk(body if body is not None else tree, events=("start", "end"))
@@ -327,16 +339,19 @@ def _reference_lines(tree: HtmlElement) -> list[str]:
             break
         if event == "end":
             pieces.append(node.tail or "")
+        elif node.tag == "emptied":
+            pieces.append("\n" if node.get("block") else "")
         elif node.tag == "br" or node.tag in _BLOCK_TAGS:
             pieces.append("\n" + (node.text or ""))
-        elif node.tag not in ("script", "style"):
+        else:
             pieces.append(node.text or "")
     lines = (" ".join(line.split()) for line in "".join(pieces).split("\n"))
     return [line for line in lines if 4 <= len(line) <= 200]
 
 
 @given(st.lists(st.sampled_from(["<br>", "<p>", "</p>", "<b>", "</b>", " ", "\n", "By Ann",
-                                 "e Lee", "3 March 2024", "<div>", "</div>"]),
+                                 "e Lee", "3 March 2024", "<div>", "</div>", "<nav>", "</nav>",
+                                 "<span hidden>", "</span>", "<div hidden>", "<svg>x</svg>"]),
                 min_size=0, max_size=400))  # fmt: skip
 def test_header_lines_are_the_same_whatever_batch_they_fall_in(parts: list[str]) -> None:
     """Lines are split a batch of nodes at a time: a line across a batch's end stays whole."""
@@ -357,6 +372,34 @@ def test_a_byline_across_the_end_of_a_batch_of_nodes_is_read_whole() -> None:
         tree = parse_html(page)
         assert tree is not None
         assert text_byline(tree) == ["Ann Lee"], items
+
+
+def test_a_byline_and_date_after_a_menu_longer_than_the_walk_are_found() -> None:
+    # a mega-menu, and its hidden panels, before the headline: more nodes than the walk reads
+    from pipelines.extraction.textmeta import _MAX_NODES, text_byline, text_dates
+
+    items = "".join(f"<li><a href='/s{n}'>Section {n}</a></li>" for n in range(_MAX_NODES))
+    panel = f"<div class='panel' hidden><ul>{items}</ul></div>"
+    for menu in (f"<nav><ul>{items}</ul></nav>", f"<div class='menu'>{panel}</div>"):
+        page = (f"<html><body>{menu}<h1>On bridges</h1><p>By Ann Lee</p><p>3 March 2024</p>"
+                f"{_PARAGRAPHS}</body></html>")  # fmt: skip
+        tree = parse_html(page)
+        assert tree is not None
+        assert text_byline(tree) == ["Ann Lee"]
+        assert text_dates(tree)[0] is not None
+
+
+def test_a_by_line_no_reader_sees_is_no_byline() -> None:
+    # a hidden filter panel's "By ..." label, and a hidden span inside the real byline
+    from pipelines.extraction.textmeta import text_byline
+
+    page = (
+        "<html><body><div class='filters' hidden><p>By Event Type</p></div><h1>On bridges</h1>"
+        f"<p>By <span hidden>staff</span>Ann Lee</p>{_PARAGRAPHS}</body></html>"
+    )
+    tree = parse_html(page)
+    assert tree is not None
+    assert text_byline(tree) == ["Ann Lee"]
 
 
 @given(st.lists(st.sampled_from(["word", "two words", " ", "\n\t", "\xa0", "<b>", "</b>",

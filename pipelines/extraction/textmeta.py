@@ -40,6 +40,11 @@ _BLOCK_TAGS = frozenset(
         "ol",
     )
 )
+# Subtrees no reader sees as the page's header text: navigation (a mega-menu is hundreds of
+# short lines, often before the headline: most of the walk on such pages), hidden panels,
+# templates, drawings and code.
+_UNSEEN_TAGS = frozenset(("nav", "template", "svg", "script", "style"))
+_SKIP = "skip"
 _BYLINE = re.compile(r"^(by|автор[ыа]?|von|par|por|text|текст)\s*:?\s+(\w.{1,80})$", re.I)
 _MONTHS = (
     r"jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|янв|фев|мар|апр|ма[йя]|июн|июл|авг|сен"
@@ -112,7 +117,7 @@ def _chunks(tree: HtmlElement) -> Iterator[str]:
     and each batch's text is split into lines in one go (per node, that was most of the cost).
     """
     body = tree.find("body")
-    events = islice(iterwalk(tree if body is None else body, events=("start", "end")), _MAX_NODES)
+    events = islice(_events(tree if body is None else body), _MAX_NODES)
     line = ""  # the text of the line still open at the end of a batch
     while batch := list(islice(events, _BATCH_NODES)):
         *lines, line = (line + "".join(_pieces(batch))).split("\n")
@@ -121,17 +126,36 @@ def _chunks(tree: HtmlElement) -> Iterator[str]:
     yield from _short(line)
 
 
+def _events(root: HtmlElement) -> Iterator[tuple[str, Any]]:
+    """The walk's start and end events; an unseen element's start comes as a skip event, and
+    its descendants do not come at all."""
+    walk = iterwalk(root, events=("start", "end"))
+    for event, node in walk:
+        if event == "start" and (node.tag in _UNSEEN_TAGS or _hidden(node)):
+            walk.skip_subtree()  # its end event still comes: its tail is read
+            yield _SKIP, node
+        else:
+            yield event, node
+
+
+def _hidden(node: Any) -> bool:
+    return isinstance(node.tag, str) and node.get("hidden") is not None
+
+
 def _pieces(events: list[tuple[str, Any]]) -> Iterator[str]:
     """The text of walk events; a <br> or a block element starts with a line break."""
     for event, node in events:
         if event == "end":
             if node.tail:
                 yield node.tail
+        elif event == _SKIP:
+            if node.tag in _BLOCK_TAGS or node.tag == "nav":
+                yield "\n"  # a block ends the line even unseen; an inline one leaves no trace
         elif node.tag == "br" or node.tag in _BLOCK_TAGS:
             yield "\n"
             if node.text:
                 yield node.text
-        elif node.text and node.tag not in ("script", "style") and isinstance(node.tag, str):
+        elif node.text and isinstance(node.tag, str):
             yield node.text
 
 
