@@ -327,7 +327,7 @@ def _reference_lines(tree: HtmlElement) -> list[str]:
     for node in list(tree.iter()):
         unseen = node.tag in _UNSEEN_TAGS or node.get("hidden") is not None
         if unseen and not any(a.tag == "emptied" for a in node.iterancestors()):
-            block = node.tag in _BLOCK_TAGS or node.tag == "nav"
+            block = node.tag in _BLOCK_TAGS
             node.clear(keep_tail=True)
             node.tag = "emptied"
             node.set("block", "1" if block else "")

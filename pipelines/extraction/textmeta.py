@@ -38,6 +38,7 @@ _BLOCK_TAGS = frozenset(
         "table",
         "ul",
         "ol",
+        "nav",
     )
 )
 # Subtrees no reader sees as the page's header text: navigation (a mega-menu is hundreds of
@@ -149,7 +150,7 @@ def _pieces(events: list[tuple[str, Any]]) -> Iterator[str]:
             if node.tail:
                 yield node.tail
         elif event == _SKIP:
-            if node.tag in _BLOCK_TAGS or node.tag == "nav":
+            if node.tag in _BLOCK_TAGS:
                 yield "\n"  # a block ends the line even unseen; an inline one leaves no trace
         elif node.tag == "br" or node.tag in _BLOCK_TAGS:
             yield "\n"
