@@ -20,6 +20,7 @@ from crawler.dataset.locking import DatasetBusy, shared_lock
 from crawler.dataset.memory import MemoryStore, MemoryThresholds, SiteMemory
 from crawler.dataset.memory_clean import rewrite_rows, run_files, site_files
 from crawler.dataset.schema import ArticleRecord
+from crawler.dataset.stored_blocks import StoredBlocks
 from crawler.profile import SiteProfile, load_profiles
 from pipelines.extraction.memory import Judge, block_key, clean_record, clean_row, observed_pieces
 
@@ -80,7 +81,9 @@ class SiteMemoryPipeline:
         self.base: dict[str, SiteMemory] = {}
         self.online: dict[str, Judge] = {}
         self.delta: dict[str, SiteMemory] = {}
-        self.pending: dict[str, tuple[str, list[tuple[str, str]]]] = {}  # url: site, blocks
+        # url: site, the blocks observed in its extracted text, the keys of its cleaned text
+        self.pending: dict[str, tuple[str, list[tuple[str, str]], list[str]]] = {}
+        self.stored: dict[str, StoredBlocks] = {}  # by site: the blocks of the rows stored
         self.guarded: set[str] = set()  # sites of which the guard kept a text whole this run
 
     @classmethod
@@ -105,6 +108,7 @@ class SiteMemoryPipeline:
         if site not in self.online:
             self.base[site] = self.store.load(site)
             self.delta[site] = SiteMemory(site, thresholds=self.store.thresholds)
+            self.stored[site] = StoredBlocks()
             known = frozenset(self.base[site].boilerplate())
             self.online[site] = Judge(known.__contains__, pinned_keys(profile),
                                       self.store.thresholds)  # fmt: skip
@@ -118,9 +122,12 @@ class SiteMemoryPipeline:
         judge = self._online(item.site) if isinstance(item, ArticleRecord) else None
         if judge is None:
             return item
-        pieces = list(observed_pieces(item.text.split("\n\n"), self.store.thresholds))
-        self.pending[item.url] = (item.site, pieces)
-        cleaned, stripped = clean_record(item, judge, {text: key for key, text in pieces})
+        t = self.store.thresholds
+        pieces = list(observed_pieces(item.text.split("\n\n"), t))
+        keys = {text: key for key, text in pieces}
+        cleaned, stripped = clean_record(item, judge, keys)
+        kept = pieces if cleaned is item else observed_pieces(cleaned.text.split("\n\n"), t, keys)
+        self.pending[item.url] = (item.site, pieces, [key for key, _ in kept])
         self.stats.inc_value("memory/blocks_removed", len(stripped.removed))
         if stripped.guarded:
             self.guarded.add(item.site)
@@ -129,9 +136,12 @@ class SiteMemoryPipeline:
 
     def item_scraped(self, item: Any, **_: Any) -> None:
         found = self.pending.pop(getattr(item, "url", ""), None)
-        if found is None or not isinstance(item, ArticleRecord) or item.revision != 1:
+        if found is None or not isinstance(item, ArticleRecord):
+            return
+        site, pieces, kept = found
+        self.stored[site].add(item.url, item.content_hash, kept)
+        if item.revision != 1:
             return  # a revision of a stored article was counted when it was new
-        site, pieces = found
         day = (item.fetched_at or datetime.now(UTC)).date().isoformat()
         self.delta[site].observe(pieces, day, item.language or "", self.base[site].blocks)
 
@@ -195,6 +205,9 @@ class SiteMemoryPipeline:
             with shared_lock(self.root):
                 files = site_files(self.root, site) if new else []
                 files = files or run_files(self.root, site, self.file_prefix)
+                candidates = len(files)
+                blocks = merged.boilerplate() - set(judge.pinned)
+                files = self.stored[site].files_to_clean(files, blocks)
                 done = rewrite_rows(files, lambda row: clean_row(row, judge), self.compression)
         except (OSError, DatasetBusy) as exc:
             logger.error("rows of %s not cleaned with the site memory: %s", site, exc)
@@ -202,6 +215,7 @@ class SiteMemoryPipeline:
             return
         self.stats.inc_value("memory/rows_cleaned_at_close", done.cleaned)
         self.stats.inc_value("memory/files_rewritten", done.files)
-        logger.info("site memory %s: %d articles, %d boilerplate blocks (%d new); %d of %d rows "
-                    "cleaned at the close", site, merged.articles, len(merged.boilerplate()),
-                    len(new), done.cleaned, done.rows)  # fmt: skip
+        logger.info("site memory %s: %d articles, %d boilerplate blocks (%d new); %d rows "
+                    "cleaned at the close, %d of %d files read", site, merged.articles,
+                    len(merged.boilerplate()), len(new), done.cleaned, len(files),
+                    candidates)  # fmt: skip

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,11 +16,13 @@ from crawler.dataset.memory import (
     MAX_BLOCKS,
     MAX_CANDIDATES,
     TEXT_CHARS,
+    BlockTally,
     MemoryStore,
     SiteMemory,
 )
 from crawler.dataset.memory_clean import rewrite_rows, run_files
 from crawler.dataset.schema import ARTICLE_SCHEMA, PARTITION_FIELDS, ArticleRecord
+from crawler.dataset.stored_blocks import StoredBlocks, row_id
 from crawler.dataset.writer import DatasetWriter
 from crawler.profile import load_profile
 from pipelines.extraction.hashing import content_hash
@@ -149,6 +151,7 @@ def test_store_round_trip_is_documented_json_and_merges_workers(tmp_path: Path) 
     assert data["format"] == "opinion-scraper/site-memory" and data["articles"] == 4
     top = data["blocks"][0]
     assert top["text"] == APPEAL and top["learned"] is True and top["articles"] == 4
+    assert list(top) == ["key", *(f.name for f in fields(BlockTally))]  # every field, in order
     assert store.load("harbour").is_boilerplate(block_key(APPEAL))
 
 
@@ -487,3 +490,60 @@ def test_a_run_whose_guard_kept_a_text_whole_is_cleaned_again_at_the_close(
     second = crawl(tmp_path, "r2", [record(30, [APPEAL, BIO, "Short note on the ferry."])])
     assert second.stats.get_value("memory/guarded") == 1
     assert len(seen) == 1 and seen[0] == run_files(tmp_path, "harbour", "part-r2-w0")
+
+
+def test_a_first_run_close_reads_only_the_files_holding_a_learned_block(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen = rewrites_seen(monkeypatch)
+    # Three rows a file (flush_rows=3): only the middle file's rows carry the appeal.
+    crawl(tmp_path, "r1", [record(n, [*body(n), APPEAL] if 3 <= n < 6 else body(n))
+                           for n in range(8)])  # fmt: skip
+    files = run_files(tmp_path, "harbour", "part-r1-w0")
+    assert len(files) == 3 and seen == [[files[1]]]
+    rows = stored_rows(tmp_path, "r1")
+    assert len(rows) == 8
+    assert all(row["text"] == "\n\n".join(body(int(row["url"].rsplit("/", 1)[1])))
+               for row in rows)  # fmt: skip
+
+
+def test_the_close_reads_every_file_holding_a_row_this_process_did_not_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Another worker of the same run (no memory pipeline here) stored a row with the appeal.
+    other = DatasetWriter(tmp_path / "articles", ARTICLE_SCHEMA, PARTITION_FIELDS,
+                          file_prefix="part-r1-w1")  # fmt: skip
+    other.write(record(90, [*body(90), APPEAL]).to_row())
+    other.close()
+    seen = rewrites_seen(monkeypatch)
+    crawl(tmp_path, "r1", [record(n, [*body(n), APPEAL] if n < 3 else body(n)) for n in range(9)])
+    theirs = run_files(tmp_path, "harbour", "part-r1-w1")
+    ours = run_files(tmp_path, "harbour", "part-r1-w0")
+    assert len(seen) == 1 and sorted(seen[0]) == sorted([*theirs, ours[0]])
+    rows = [r for p in [*theirs, *ours] for r in pq.ParquetFile(p).read().to_pylist()]
+    assert len(rows) == 10 and not any(APPEAL in row["text"] for row in rows)
+
+
+def test_the_rows_a_close_reads_are_known_by_the_text_they_hold(tmp_path: Path) -> None:
+    stored = StoredBlocks()
+    text = "\n\n".join([*body(1), APPEAL])
+    keys = [key for key, _ in observed_pieces(text.split("\n\n"), MemoryStore(tmp_path).thresholds)]
+    stored.add("https://harbour.test/opinion/1", content_hash(text), keys)
+    stored.add("https://harbour.test/opinion/2", content_hash("other"), [block_key(BIO)])
+    assert stored.carriers({block_key(APPEAL)}) == {
+        row_id("https://harbour.test/opinion/1", content_hash(text))
+    }
+    assert stored.carriers({block_key(QUOTE)}) == set()
+    writer = DatasetWriter(tmp_path / "articles", ARTICLE_SCHEMA, PARTITION_FIELDS, "part-x")
+    writer.write(record(1, [*body(1), APPEAL]).to_row())
+    writer.close()
+    (path,) = writer.files_written
+    assert stored.files_to_clean([path], {block_key(APPEAL)}) == [path]
+    assert stored.files_to_clean([path], {block_key(QUOTE)}) == []
+    # The same URL holding another text (revised, or another run's) is not a row seen here.
+    changed = StoredBlocks()
+    changed.add("https://harbour.test/opinion/1", content_hash("older text"), keys)
+    assert changed.files_to_clean([path], {block_key(QUOTE)}) == [path]
+    broken = tmp_path / "broken.parquet"
+    broken.write_bytes(b"not parquet")
+    assert stored.files_to_clean([broken], {block_key(QUOTE)}) == [broken]

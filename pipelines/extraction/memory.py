@@ -53,15 +53,21 @@ def paragraphs(text: str) -> list[str]:
     return [p for p in text.split("\n\n") if p.strip()]
 
 
-def observed_pieces(blocks: Sequence[str], t: MemoryThresholds) -> Iterator[tuple[str, str]]:
-    """(key, text) of every block and, for <br>-broken blocks, every line long enough to judge."""
+def observed_pieces(
+    blocks: Sequence[str], t: MemoryThresholds, keys: Mapping[str, str] | None = None
+) -> Iterator[tuple[str, str]]:
+    """(key, text) of every block and, for <br>-broken blocks, every line long enough to judge.
+
+    `keys` maps texts whose keys are already computed.
+    """
+    known = keys or {}
     for block in blocks:
         if long_enough(block, t):
-            yield block_key(block), block
+            yield known.get(block) or block_key(block), block
         if "\n" in block:
             for line in block.split("\n"):
                 if long_enough(line, t):
-                    yield block_key(line), line
+                    yield known.get(line) or block_key(line), line
 
 
 @dataclass(frozen=True, slots=True)
