@@ -61,6 +61,7 @@ class RawArchivePipeline:
             flush_seconds=settings.getfloat("PARQUET_FLUSH_SECONDS"),
             row_group_rows=settings.getint("RAW_ARCHIVE_FLUSH_ROWS"),
             compression=settings["PARQUET_COMPRESSION"],
+            background=True,  # compressing ~16 MB of pages must not stop the reactor
         )  # fmt: skip
         return cls(writer, RawArchive(root), settings["RUN_ID"], crawler.stats, crawler,
                    StorageFailure.from_crawler(crawler))  # fmt: skip
@@ -102,8 +103,7 @@ class RawArchivePipeline:
 
     def close_spider(self) -> None:
         try:
-            if self.failure is None or self.failure.error is None:
-                self.writer.close()
+            self.writer.close(write_buffered=self.failure is None or self.failure.error is None)
         except Exception as exc:
             self._storage_failed(exc)
         if self.writer.buffered:

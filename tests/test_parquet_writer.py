@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from unittest import mock
 
@@ -106,3 +107,71 @@ def test_the_same_files_open_in_pandas_pyarrow_and_duckdb(write_articles):
         f"from read_parquet('{articles}/**/*.parquet', hive_partitioning=true)"
     )
     assert duckdb.sql(query).fetchall() == [(5, "example")]
+
+
+class HeldWrites:
+    """Stands in for the file write: each waits until released (or raises `error`)."""
+
+    def __init__(self, error: Exception | None = None) -> None:
+        self.started = threading.Event()
+        self.release = threading.Event()
+        self.threads: list[int] = []  # of each write, in order
+        self.error = error
+        real = DatasetWriter._write_file
+
+        def write_file(writer: DatasetWriter, final: Path, table: object) -> None:
+            self.threads.append(threading.get_ident())
+            self.started.set()
+            assert self.release.wait(10), "the test never released the write"
+            if self.error is not None:
+                raise self.error
+            real(writer, final, table)  # type: ignore[arg-type]
+
+        self.patch = mock.patch.object(DatasetWriter, "_write_file", write_file)
+
+
+def test_a_background_flush_lets_rows_come_in_while_its_files_are_written(tmp_path):
+    held = HeldWrites()
+    writer = DatasetWriter(tmp_path, ARTICLE_SCHEMA, PARTITION_FIELDS, "p", flush_rows=3,
+                           background=True)  # fmt: skip
+    with held.patch:
+        for i in range(3):
+            writer.write(make_record(i).to_row())
+        assert held.started.wait(5)  # the flush is under way and has not returned...
+        writer.write(make_record(3).to_row())  # ...yet rows are still taken
+        assert writer.rows_written == 0 and writer.buffered == 4
+        assert sorted(r["url"] for r in writer.pending()) == sorted(
+            make_record(i).url for i in range(4)
+        )
+        held.release.set()
+        writer.close()
+    # The flush written in another thread; close() writes the last row itself.
+    assert held.threads[0] != threading.get_ident() == held.threads[-1]
+    assert (writer.rows_written, writer.buffered) == (4, 0)
+    assert sum(pq.read_metadata(p).num_rows for p in parquet_files(tmp_path)) == 4
+
+
+def test_a_failed_background_flush_raises_in_the_caller_and_keeps_every_row(tmp_path):
+    held = HeldWrites(OSError(28, "No space left on device"))
+    reported: list[int] = []
+
+    def report(row: dict, exc: Exception) -> None:
+        reported.append(threading.get_ident())
+
+    writer = DatasetWriter(tmp_path, ARTICLE_SCHEMA, PARTITION_FIELDS, "p", flush_rows=2,
+                           background=True, on_unwritable=report)  # fmt: skip
+    taken = [make_record(0).url]
+    with held.patch:
+        writer.write(make_record(0).to_row())
+        writer.write(make_record(1, http_status=99_999).to_row())  # int16 column: unwritable
+        held.release.set()
+        with pytest.raises(OSError, match="No space"):
+            for i in range(2, 4):  # the next flush due waits for this one, at the latest
+                taken.append(make_record(i).url)  # a write that raises still took its row
+                writer.write(make_record(i).to_row())
+    assert writer.rows_written == 0 and not parquet_files(tmp_path)
+    # Every row is pending but the unconvertible one, reported in the caller's thread.
+    assert sorted(r["url"] for r in writer.pending()) == sorted(taken)
+    assert reported == [threading.get_ident()] and writer.buffered == len(taken)
+    writer.close(write_buffered=False)
+    assert not parquet_files(tmp_path) and writer.buffered == len(taken)

@@ -142,7 +142,9 @@ def test_the_archive_flushes_once_its_buffered_bodies_exceed_the_byte_budget(
     for page in pages[:2]:
         archiver.process_item(page)
     assert archiver.writer.rows_written == 0
-    archiver.process_item(pages[2])  # 360,000 bytes buffered
+    archiver.process_item(pages[2])  # 360,000 bytes buffered: a flush starts
+    assert archiver.writer.buffered_bytes == 0
+    archiver.writer.wait()
     assert (archiver.writer.rows_written, archiver.writer.buffered) == (3, 0)
     for page in pages[3:]:
         archiver.process_item(page)

@@ -24,6 +24,7 @@ from pipelines.raw_archive import RawArchivePipeline
 from pipelines.rejects import RejectsWriter
 from pipelines.storage import StorageFailure
 from tests.conftest import make_record
+from tests.test_parquet_writer import HeldWrites, settings_module_dict
 from tests.test_raw_archive import item
 
 CUT_EMOJI = "A council story \ud83d"
@@ -66,9 +67,11 @@ def test_a_failing_file_write_keeps_its_rows_pending(tmp_path: Path):
     assert writer.buffered == 1 and [r["url"] for r in writer.pending()] == [make_record(0).url]
 
 
-def pipeline(tmp_path: Path, collector: MemoryStatsCollector, flush_rows: int = 3):
+def pipeline(
+    tmp_path: Path, collector: MemoryStatsCollector, flush_rows: int = 3, background: bool = False
+):
     writer = DatasetWriter(tmp_path / "articles", ARTICLE_SCHEMA, PARTITION_FIELDS, "p",
-                           flush_rows=flush_rows)  # fmt: skip
+                           flush_rows=flush_rows, background=background)  # fmt: skip
     stops: list[str] = []
     filed: list[tuple[Any, Rejected]] = []
     failure = StorageFailure(collector, stops.append)
@@ -115,6 +118,42 @@ def test_any_flush_error_stops_the_crawl_and_counts_stay_truthful(tmp_path: Path
     assert collector.get_value("storage/unwritten_rows") == 2
     assert "RuntimeError" in collector.get_value("storage/error")
     assert finish_reason(collector.get_stats(), "finished") == "storage_failed"
+
+
+def test_a_failed_flush_in_the_background_stops_the_crawl_and_counts_stay_truthful(
+    tmp_path: Path,
+):
+    collector = stats()
+    parquet, stops, _ = pipeline(tmp_path, collector, flush_rows=2, background=True)
+    parquet.open_spider()
+    held = HeldWrites(RuntimeError("not an OSError"))
+    with held.patch:
+        for i in range(2):  # the second starts the flush, which fails once released
+            collector.inc_value("articles/new")
+            parquet.process_item(make_record(i))
+        assert held.started.wait(5)
+        held.release.set()
+        parquet.close_spider()  # lets the flush end: its error and its rows are the run's
+    assert stops == ["storage_failed"] and "RuntimeError" in collector.get_value("storage/error")
+    assert collector.get_value("articles/new") == 0
+    assert collector.get_value("storage/unwritten_rows") == 2
+    assert collector.get_value("articles/rows_written") == 0
+
+
+def test_the_crawl_takes_articles_while_a_flush_is_written(tmp_path: Path):
+    crawler = get_crawler(settings_dict={**settings_module_dict(), "PARQUET_DIR": str(tmp_path),
+                                         "RUN_ID": "r", "PARQUET_FLUSH_ROWS": 2})  # fmt: skip
+    parquet = ParquetPipeline.from_crawler(crawler)
+    held = HeldWrites()
+    with held.patch:
+        parquet.open_spider()
+        for i in range(3):
+            parquet.process_item(make_record(i))
+        assert held.started.wait(5) and parquet.writer.rows_written == 0
+        held.release.set()
+        parquet.close_spider()
+    assert sorted(load(tmp_path)["url"]) == sorted(make_record(i).url for i in range(3))
+    assert crawler.stats.get_value("articles/rows_written") == 3
 
 
 def test_a_failure_in_the_final_flush_fails_the_run(tmp_path: Path):
