@@ -207,13 +207,17 @@ class DatasetWriter:
 
     def _write_batch(self, batch: _Batch) -> None:
         """Write each partition's file; stops at the first error (in the caller's thread or not)."""
-        for key, rows in batch.rows.items():
-            table = self._table(rows, batch.unwritable)
+        for key in list(batch.rows):
+            table = self._table(batch.rows[key], batch.unwritable)
             if table.num_rows:
                 self._write_file(batch.files[key], table)
                 batch.written.append(batch.files[key])
             batch.rows_written += table.num_rows
             batch.done.append(key)
+            # Freed as their file lands, not with the batch: a flush's peak memory is its rows.
+            # (A new list, not a deletion: the caller's thread may be iterating the dict.)
+            batch.rows[key] = []
+            del table
 
     def _settle(self, batch: _Batch, error: BaseException | None) -> None:
         """Count a written batch, report its unwritable rows; rows not written go back."""
