@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -201,6 +202,9 @@ def kind_of_block(text: str) -> str | None:
     return _generic_kind(text, GENERIC_RULES)
 
 
+# A site's removed blocks (menus, footers, its appeals) come back page after page: ~3 in 4
+# calls on demo pages repeat one (0.22 -> 0.08 ms per page). 256 texts of ~500 characters.
+@functools.lru_cache(maxsize=256)
 def is_paywall_notice(text: str) -> bool:
     """Whether a block of text reads like a paywall or truncation notice."""
     return _generic_kind(text, _PAYWALL_RULES) == "paywall"

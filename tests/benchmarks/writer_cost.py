@@ -5,8 +5,10 @@
 Extracts the demo site's opinion pages once, then feeds `--rows` of those records (repeated,
 URLs made unique) through ParquetPipeline's path: `to_row()`, DatasetWriter.write() and its
 flushes (Arrow table, zstd Parquet, fsync, rename). Prints CPU and wall ms per row and the
-longest single flush (one file per site and month, each fsynced), which blocks the reactor
-while it runs, for several PARQUET_FLUSH_ROWS and PARQUET_ROW_GROUP_ROWS values. Compare
+longest single write() (one that flushes writes one file per site and month, each fsynced),
+which blocks the reactor while it runs, for several PARQUET_FLUSH_ROWS and
+PARQUET_ROW_GROUP_ROWS values; then the same with the flush in a thread (`background`, as the
+crawl's articles writer runs), where the longest write() is the reactor's real stall. Compare
 the ms per row with the main process's CPU per page from profile_crawl for the writer's
 share. The larger the site (`--pages`), the more months, partitions and files per flush.
 """
@@ -35,10 +37,13 @@ def demo_records(pages: int) -> list[ArticleRecord]:
     return [r for r in results if isinstance(r, ArticleRecord)]
 
 
-def feed(records: list[ArticleRecord], rows: int, flush_rows: int, row_group: int) -> str:
+def feed(
+    records: list[ArticleRecord], rows: int, flush_rows: int, row_group: int, background: bool
+) -> str:
     with tempfile.TemporaryDirectory(prefix="opinion-writer-") as tmp:
         writer = DatasetWriter(tmp, ARTICLE_SCHEMA, PARTITION_FIELDS, "part-bench",
-                               flush_rows=flush_rows, row_group_rows=row_group)  # fmt: skip
+                               flush_rows=flush_rows, row_group_rows=row_group,
+                               background=background)  # fmt: skip
         longest = 0.0
         cpu, wall = time.process_time(), time.perf_counter()
         for i in range(rows):
@@ -51,9 +56,10 @@ def feed(records: list[ArticleRecord], rows: int, flush_rows: int, row_group: in
         longest = max(longest, time.perf_counter() - before)
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
         files = len(writer.files_written)
-    return (f"PARQUET_FLUSH_ROWS={flush_rows:<6} ROW_GROUP={row_group:<6}: per row "
+    mode = "background" if background else "inline    "
+    return (f"PARQUET_FLUSH_ROWS={flush_rows:<6} ROW_GROUP={row_group:<6} {mode}: per row "
             f"{1000 * cpu / rows:.3f} ms CPU, {1000 * wall / rows:.3f} ms wall; longest "
-            f"flush {1000 * longest:.0f} ms wall; {files} files")  # fmt: skip
+            f"write() {1000 * longest:.0f} ms wall; {files} files")  # fmt: skip
 
 
 def main() -> None:
@@ -65,9 +71,10 @@ def main() -> None:
     months = {(r.site, r.month) for r in records}
     print(f"{len(records)} distinct records in {len(months)} site-month partitions, "
           f"{args.rows} rows per setting")  # fmt: skip
-    feed(records, 200, 100, 1000)  # the first write loads zstd and Parquet code: not a row's cost
-    for flush_rows, row_group in SETTINGS:
-        print(feed(records, args.rows, flush_rows, row_group))
+    feed(records, 200, 100, 1000, False)  # the first write loads zstd and Parquet code
+    for background in (False, True):
+        for flush_rows, row_group in SETTINGS:
+            print(feed(records, args.rows, flush_rows, row_group, background))
 
 
 if __name__ == "__main__":
