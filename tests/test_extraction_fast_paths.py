@@ -475,3 +475,40 @@ def test_the_garbage_screen_rejects_exactly_what_the_count_rejects(
     finally:
         decode._SAMPLE_CHARS = original
     assert isinstance(result, decode.Decoded) != rejected
+
+
+def _spaced_text_reference(node: HtmlElement, limit: int | None = None) -> str:
+    """spaced_text as it was written over itertext(), piece by piece."""
+    from pipelines.extraction.nodetext import clean_text
+
+    if limit is None:
+        return clean_text(" ".join(node.itertext()))
+    pieces: list[str] = []
+    read, check_at = 0, 2 * limit
+    for piece in node.itertext():
+        pieces.append(piece)
+        read += len(piece) + 1
+        if read > check_at:
+            text = clean_text(" ".join(pieces))
+            if len(text) > limit:
+                return text
+            check_at = 2 * read
+    return clean_text(" ".join(pieces))
+
+
+@pytest.mark.parametrize("limit", [None, 20, 500])
+def test_spaced_text_reads_the_same_pieces_as_itertext(limit: int | None) -> None:
+    from pipelines.extraction.nodetext import spaced_text
+
+    html = (
+        "<html><body><div id='box'>Lead <b>bold</b>tail<!-- a comment -->after comment"
+        "<?php echo 1 ?>after pi<script>var state = {a: 1};</script><ul>"
+        + "".join(f"<li><a href='/t{n}'>Topic&nbsp;{n}</a>&#8203;sep{n}</li>" for n in range(60))
+        + "</ul><p>Brenn\u00adpunkt &amp; more<br>line two</p><template><p>kept?</p></template>"
+        "<svg><text>drawn</text></svg></div>outer tail<p>x</p></body></html>"
+    )
+    tree = parse_html(html)
+    assert tree is not None
+    for node in tree.iter():
+        if isinstance(node.tag, str):
+            assert spaced_text(node, limit) == _spaced_text_reference(node, limit), node.tag
