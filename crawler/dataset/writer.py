@@ -53,9 +53,8 @@ PartitionKey = tuple[str, ...]
 class _Batch:
     """The rows of one flush, taken out of the buffer, and what writing them did."""
 
-    rows: dict[PartitionKey, list[dict[str, Any]]]
+    rows: dict[PartitionKey, list[dict[str, Any]]]  # emptied as each partition's file lands
     files: dict[PartitionKey, Path]  # named when taken, so a thread never counts files
-    done: list[PartitionKey] = field(default_factory=list)  # on disk (or unwritable)
     written: list[Path] = field(default_factory=list)
     rows_written: int = 0
     unwritable: list[tuple[dict[str, Any], Exception]] = field(default_factory=list)
@@ -213,7 +212,6 @@ class DatasetWriter:
                 self._write_file(batch.files[key], table)
                 batch.written.append(batch.files[key])
             batch.rows_written += table.num_rows
-            batch.done.append(key)
             # Freed as their file lands, not with the batch: a flush's peak memory is its rows.
             # (A new list, not a deletion: the caller's thread may be iterating the dict.)
             batch.rows[key] = []
@@ -226,11 +224,10 @@ class DatasetWriter:
         self.rows_unwritable += len(batch.unwritable)
         for row, exc in batch.unwritable:
             self._report_unwritable(row, exc)
-        done = set(batch.done)
         reported = {id(row) for row, _ in batch.unwritable}
         for key, rows in batch.rows.items():
-            if key not in done:  # forget rows only once their file is safely in place
-                rows = [row for row in rows if id(row) not in reported]
+            rows = [row for row in rows if id(row) not in reported]
+            if rows:  # a partition not written: its rows are forgotten only once on disk
                 self._buffers[key][:0] = rows
                 self._buffered += len(rows)
                 if self.flush_bytes is not None:
