@@ -93,10 +93,11 @@ SITE_PROFILES_DIR = str(BUNDLED_PROFILES)
 PARQUET_DIR = "output"
 # Buffered rows live in the crawl's process as Python objects (~2x their text: a real-sized
 # article with its removed blocks is ~13 KB of text, ~29 KB as a row), then once more as Arrow
-# while they are written. A flush comes at whichever bound is reached first: 1000 such rows
-# were ~30 MB, the byte bound (their strings' and bytes' lengths) keeps it near 4 MiB.
+# while they are written, in a thread while the next rows come. A flush comes at whichever
+# bound is reached first: 1000 such rows were ~30 MB; the byte bound (their strings' and bytes'
+# lengths) at 4 MiB held ~4 MB more of the crawl's peak than at 2 MiB (README: Measuring).
 PARQUET_FLUSH_ROWS = 1000
-PARQUET_FLUSH_BYTES = 4 * 1024 * 1024
+PARQUET_FLUSH_BYTES = 2 * 1024 * 1024
 PARQUET_FLUSH_SECONDS = 300.0
 PARQUET_ROW_GROUP_ROWS = 50_000
 PARQUET_COMPRESSION = "zstd"

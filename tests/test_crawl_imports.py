@@ -23,8 +23,10 @@ for name in [*settings.getdict("ITEM_PIPELINES"), *settings.getdict("EXTENSIONS"
              *settings.getdict("DOWNLOADER_MIDDLEWARES"), *settings.getdict("SPIDER_MIDDLEWARES")]:
     if name.startswith(("crawler.", "pipelines.")):
         load_object(name)
-print(" ".join(m for m in ("trafilatura", "htmldate", "justext", "pandas", "pyarrow.compute")
-               if m in sys.modules))
+import pyarrow.parquet  # the writers' import, whichever component comes first
+print(" ".join(m for m in ("trafilatura", "htmldate", "justext", "pandas", "pyarrow.compute",
+                           "pyarrow._s3fs", "pyarrow._gcsfs", "pyarrow._azurefs", "pyarrow._hdfs")
+               if sys.modules.get(m) is not None))
 """
 
 
@@ -39,8 +41,9 @@ def _printed(script: str, env: dict[str, str] | None = None) -> str:
 def test_a_first_crawl_imports_neither_extraction_nor_pandas() -> None:
     # trafilatura and its helpers belong to the pool's workers (~35 MB in the crawl's process
     # for nothing); pyarrow.dataset imports pandas (~50 MB, and ~0.6 s at every start) and is
-    # needed only to read an existing dataset; pyarrow.compute (~9 MB) only to read one back.
-    # Import such modules where they are used.
+    # needed only to read an existing dataset; pyarrow.compute (~9 MB) only to read one back;
+    # pyarrow's object-store filesystems (4-8 MB, the AWS SDK's among them) never, since
+    # PARQUET_DIR refuses object stores. Import such modules where they are used.
     imported = _printed(CRAWL_IMPORTS)
     assert imported == "", f"the crawl's process imports {imported}"
 

@@ -198,7 +198,7 @@ def test_live_tally_of_a_site_is_bounded_and_still_counts_its_boilerplate() -> N
         memory.observe(observed_pieces([*blocks, APPEAL][: 12 + (n % 4 == 0)],
                                        memory.thresholds), "2026-05-01")  # fmt: skip
         most = max(most, len(memory.blocks))
-    assert memory.articles == 3000 and most <= 15_000  # ~200 bytes each: ~3 MB at most
+    assert memory.articles == 3000 and most <= 6_000  # ~200 bytes each: ~1.2 MB at most
     assert memory.blocks[block_key(APPEAL)].articles == 750
     assert memory.is_boilerplate(block_key(APPEAL))
 

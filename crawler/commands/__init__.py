@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from scrapy.settings import BaseSettings
@@ -10,6 +11,15 @@ from scrapy.settings import BaseSettings
 from crawler.logformatter import install_quiet_logging
 
 __all__ = ["add_dataset_option", "dataset_root"]
+
+# pyarrow.fs loads the libraries of every object store it was built with (the AWS SDK alone
+# ~4-8 MB of a crawl's memory) on import, and `pyarrow.parquet` imports it. No command opens
+# an object store (PARQUET_DIR refuses them: crawler/distributed/config.py), so in scrapy's
+# processes, which import this package before anything imports pyarrow, they are marked
+# absent; pyarrow then leaves those filesystems out. Other importers of the project (an
+# analyst's notebook reading the dataset) keep them.
+for _store in ("pyarrow._s3fs", "pyarrow._gcsfs", "pyarrow._azurefs", "pyarrow._hdfs"):
+    sys.modules.setdefault(_store, None)  # type: ignore[arg-type]
 
 
 def add_dataset_option(parser: argparse.ArgumentParser) -> None:

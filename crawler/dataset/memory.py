@@ -32,11 +32,13 @@ VERSION = 1
 MAX_BLOCKS = 1000  # blocks seen on 2+ articles kept on disk, the most frequent first
 MAX_CANDIDATES = 5000  # blocks seen once kept on disk (no text), the most recent first
 # Entries of one site held while crawling before singletons are pruned to the most recent
-# third (~200 bytes each: ~3 MB; at 30,000, a 4N crawl of three sites held ~10 MB more at
-# its peak). Nearly all are body paragraphs, each seen once. The third kept holds the blocks
-# of the last ~450 articles: a block carried by MIN_SHARE (5%) of the articles comes back
-# within ~20 on average, and one pruned before its second carrier starts counting from that.
-LIVE_LIMIT = 15_000
+# third (~200 bytes each: ~1.2 MB; at 15,000 a crawl of three sites held ~3 MB more at N, at
+# 30,000 ~10 MB more at 4N). Nearly all are body paragraphs, each seen once. The third kept
+# holds the blocks of the last ~80-180 articles (12-25 blocks each): a block carried by
+# MIN_SHARE (5%) of the articles comes back within ~20 on average, and one pruned before its
+# second carrier starts counting from that (site_memory benchmark, 4,000 pages: the same
+# leaks and kept lines at 6,000 as at 15,000).
+LIVE_LIMIT = 6_000
 TEXT_CHARS = 200
 LOCK_TIMEOUT = 600.0  # another worker may be cleaning a large site meanwhile
 
