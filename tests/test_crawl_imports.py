@@ -25,7 +25,8 @@ for name in [*settings.getdict("ITEM_PIPELINES"), *settings.getdict("EXTENSIONS"
         load_object(name)
 import pyarrow.parquet  # the writers' import, whichever component comes first
 print(" ".join(m for m in ("trafilatura", "htmldate", "justext", "pandas", "pyarrow.compute",
-                           "pyarrow._s3fs", "pyarrow._gcsfs", "pyarrow._azurefs", "pyarrow._hdfs")
+                           "pyarrow._s3fs", "pyarrow._gcsfs", "pyarrow._azurefs", "pyarrow._hdfs",
+                           "crawler.demo.generator", "crawler.profiling.draft")
                if sys.modules.get(m) is not None))
 """
 
@@ -43,7 +44,8 @@ def test_a_first_crawl_imports_neither_extraction_nor_pandas() -> None:
     # for nothing); pyarrow.dataset imports pandas (~50 MB, and ~0.6 s at every start) and is
     # needed only to read an existing dataset; pyarrow.compute (~9 MB) only to read one back;
     # pyarrow's object-store filesystems (4-8 MB, the AWS SDK's among them) never, since
-    # PARQUET_DIR refuses object stores. Import such modules where they are used.
+    # PARQUET_DIR refuses object stores; the demo's generator and the profile drafter (~2 MB)
+    # belong to their commands. Import such modules where they are used.
     imported = _printed(CRAWL_IMPORTS)
     assert imported == "", f"the crawl's process imports {imported}"
 

@@ -13,8 +13,6 @@ from scrapy.settings import SETTINGS_PRIORITIES
 
 from crawler.commands.preflight import exit_on_config_error
 from crawler.dataset.runid import new_run_id
-from crawler.demo import generate, serve
-from crawler.demo.weight import WEIGHTS
 from crawler.monitor.exitcodes import ExitCode, run_exit_code
 
 __all__ = ["DEMO_PROFILES", "Command"]
@@ -33,6 +31,10 @@ class Command(ScrapyCommand):
         return "Crawl the bundled demo site (served on 127.0.0.1) into a Parquet dataset"
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
+        # The demo's generator and server are imported where they are used: Scrapy imports
+        # every command module in every command, a crawl's process included (~2 MB).
+        from crawler.demo.weight import WEIGHTS
+
         super().add_options(parser)
         parser.add_argument(
             "-o",
@@ -87,6 +89,8 @@ class Command(ScrapyCommand):
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None and self.crawler_process is not None
+        from crawler.demo import generate, serve
+
         with tempfile.TemporaryDirectory(prefix="opinion-demo-") as tmp:
             site_dir = Path(opts.site_dir or tmp)
             generate(

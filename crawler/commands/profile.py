@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from crawler.profile import ProfileError, load_profile, load_profiles
-from crawler.profiling.check import check_profile
-from crawler.profiling.draft import draft_profile
-from crawler.profiling.fetch import Fetcher
+
+if TYPE_CHECKING:
+    # Imported where used: Scrapy imports every command module in every command, a crawl's
+    # process included.
+    from crawler.profiling.fetch import Fetcher
 
 __all__ = ["Command"]
 
@@ -44,6 +47,8 @@ class Command(ScrapyCommand):
             self.exitcode = self.new(args[1], opts)
 
     def fetcher(self) -> Fetcher:
+        from crawler.profiling.fetch import Fetcher
+
         assert self.settings is not None
         settings = self.settings
         return Fetcher(
@@ -59,6 +64,8 @@ class Command(ScrapyCommand):
         profiles = load_profiles(Path(self.settings["SITE_PROFILES_DIR"]))
         if name not in profiles:
             raise UsageError(f"unknown site {name!r}; known: {', '.join(sorted(profiles))}")
+        from crawler.profiling.check import check_profile
+
         max_age = self.settings.getfloat("SITEMAP_MAX_AGE_DAYS")
         report = check_profile(profiles[name], self.fetcher(), max(0, samples), max_age)
         print("\n".join(report.lines()))
@@ -72,6 +79,8 @@ class Command(ScrapyCommand):
             raise UsageError(f"the file must be named {opts.name}.toml (the profile's name)")
         if target.exists() and not opts.force:
             raise UsageError(f"{target} exists: pick another -o FILE, or --force")
+        from crawler.profiling.draft import draft_profile
+
         draft = draft_profile(url, opts.name, self.fetcher())
         print("\n".join([f"found: {f}" for f in draft.found]
                         + [f"could not decide: {u}" for u in draft.undecided]))  # fmt: skip
