@@ -1,13 +1,15 @@
 """Profile our crawl's main process: its CPU split, cProfile's top entries, what parts cost.
 
     python -m tests.benchmarks.profile_crawl [--pages 2000] [--profile /tmp/main.prof]
-        [--timer cpu|wall|off] [-s NAME=VALUE ...]
+        [--timer cpu|wall|off] [--weight light|real] [--pages-from DEVSET_DIR]
+        [-s NAME=VALUE ...]
 
-Generates the demo site at N article URLs, serves it, runs `scrapy crawl opinion` under
-cProfile with the throughput benchmark's settings (plus any `-s`), and prints the CPU
-seconds of the main process (its reactor thread apart), of the extraction pool and of the
-demo server, the top entries by own and by cumulative time, and the share of the reactor
-thread's busy time spent in each of our components.
+Generates the demo site at N article URLs (pages of `--weight`, or the real pages of a
+devset-layout directory served in their place, as the throughput benchmark does), serves
+it, runs `scrapy crawl opinion` under cProfile with the throughput benchmark's settings
+(plus any `-s`), and prints the CPU seconds of the main process (its reactor thread apart),
+of the extraction pool and of the demo server, the top entries by own and by cumulative
+time, and the share of the reactor thread's busy time spent in each of our components.
 
 `--timer wall` is `scrapy crawl --profile` itself; the default `cpu` times the thread's CPU
 instead, because on a shared 2-core machine wall time also counts the waits for a core,
@@ -31,6 +33,8 @@ from pathlib import Path
 from scrapy.cmdline import execute
 
 from crawler.demo import generate, serve
+from crawler.demo.weight import WEIGHTS
+from tests.benchmarks.borrowed_pages import borrow_pages
 from tests.benchmarks.cputree import TreeUsage, become_subreaper, run_measured
 from tests.benchmarks.throughput import LOCAL_CRAWL, opinion_pages
 from tests.crawling import DEMO_SITES, REPO, scrapy_env
@@ -64,6 +68,9 @@ def main() -> None:
     parser.add_argument("--profile", type=Path, default=Path("/tmp/main.prof"))
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--timer", choices=("cpu", "wall", "off"), default="cpu")
+    parser.add_argument("--weight", choices=WEIGHTS, default="light")
+    parser.add_argument("--pages-from", type=Path, default=None, metavar="DEVSET_DIR",
+                        help="serve DIR's pages (devset layout) as the opinion pages")  # fmt: skip
     parser.add_argument("-s", dest="settings", action="append", default=[], metavar="NAME=VALUE")
     parser.add_argument("--cpu-profiled", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -72,7 +79,9 @@ def main() -> None:
     become_subreaper()
     with tempfile.TemporaryDirectory(prefix="opinion-profile-") as tmp:
         site = Path(tmp) / "site"
-        generate(site, pages=args.pages, seed=1)
+        generate(site, pages=args.pages, seed=1, weight=args.weight)
+        if args.pages_from is not None:
+            borrow_pages(site, args.pages_from)
         pages = len(opinion_pages(site))
         extra = [arg for setting in args.settings for arg in ("-s", setting)]
         crawl = ["crawl", "opinion", "-a", f"site={DEMO_SITES}",
