@@ -394,3 +394,42 @@ def test_the_profile_timezone_reaches_extraction(tmp_path):
     assert rules_for(profile, 1_000_000).timezone == "Europe/Moscow"
     gazette = load_profiles()["demo-gazette"]
     assert gazette.timezone == "Europe/Moscow", "the demo gazette prints Moscow time"
+
+
+ITALIAN = [
+    "Il traghetto del porto partiva ogni venti minuti, e tutto il lungomare viveva a quel "
+    "ritmo: le edicole, le panchine, la lenta fila di biciclette accanto al molo.",
+    "Da quando l'orario è stato ridotto a una corsa all'ora, le edicole hanno chiuso una "
+    "dopo l'altra, e le panchine guardano un molo dove nessuno aspetta più niente.",
+    "La società dice che i numeri non giustificavano il vecchio servizio. I numeri sono scesi "
+    "perché prima è stato tagliato il servizio, un modo curioso di misurare la domanda.",
+]
+
+
+def test_a_page_without_a_declared_language_has_its_written_date_read_in_its_own(monkeypatch):
+    # Given no language, the date parser loads and tries all of its ~200: ~1 s and ~34 MB of
+    # an extraction worker at its first such page, again after every recycle.
+    import pipelines.extraction.dates as dates
+
+    asked: list[object] = []
+    real = dates._free_text
+
+    def free_text(text, languages):
+        asked.append(languages)
+        return real(text, languages)
+
+    monkeypatch.setattr(dates, "_free_text", free_text)
+    paragraphs = "".join(f"<p>{p}</p>" for p in ITALIAN)
+    body = ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>Il traghetto</title>"
+            "</head><body><article><h1>Il traghetto</h1><p>Pubblicato il 3 marzo 2026</p>"
+            f"{paragraphs}</article></body></html>").encode()  # fmt: skip
+    record = extract(Page(url="https://molo.test/opinion/traghetto", body=body, fetched_at=NOW))
+    assert isinstance(record, ArticleRecord), record
+    assert record.published_at == datetime(2026, 3, 3, tzinfo=UTC)
+    assert asked and all(languages and "it" in languages for languages in asked), asked
+
+
+def test_the_date_parser_is_given_only_languages_it_knows():
+    from pipelines.extraction.dates import parser_languages
+
+    assert parser_languages(["zxx", None, "es", "en", "es"]) == ["es", "en"]

@@ -20,8 +20,10 @@ from typing import Any
 from htmldate import find_date
 from lxml.html import HtmlElement
 
-from .dates import FUTURE_SLACK, PLAUSIBLE_FROM, DatePolicy
+from .dates import FUTURE_SLACK, PLAUSIBLE_FROM, DatePolicy, parser_languages
 from .jsonld import as_strings
+from .language import decide_language
+from .scope import paragraph_texts
 from .textmeta import text_dates
 
 __all__ = ["PageDates", "page_dates"]
@@ -39,6 +41,7 @@ _MODIFIED_ITEMPROP = (
     ".//*[@itemprop='dateModified']/@datetime|.//*[@itemprop='dateModified']/@content"
 )
 _TIME_DATETIME = ".//time/@datetime"
+_SAMPLE_CHARS = 1000  # as much as the detector reads of a text (language.py)
 _Written = Callable[[], datetime | None]
 
 
@@ -59,8 +62,11 @@ def page_dates(
     dates: DatePolicy,
 ) -> PageDates:
     """Both dates of a parsed page, read under the site's date policy."""
-    written = cache(lambda: text_dates(tree, language, dates))  # one walk for both dates
-    languages = [language] if language else None
+    # A page that declares no language is read in the one its paragraphs read as, and in
+    # English: given none, the date parser would load and try all of its ~200 languages.
+    spoken = language or _reads_as(tree)
+    written = cache(lambda: text_dates(tree, spoken, dates))  # one walk for both dates
+    languages = parser_languages([language] if language else [spoken, "en"])
     published, published_note = _declared(
         (as_strings(ld.get("datePublished")), _metas(meta, _PUBLISHED_META),
          lambda: tree.xpath(_TIME_DATETIME)[:3]), languages, dates,
@@ -82,6 +88,11 @@ def page_dates(
         if value is None and note
     ]  # fmt: skip
     return PageDates(published, modified, notes)
+
+
+def _reads_as(tree: HtmlElement) -> str | None:
+    """The language of the page's paragraphs, by the detector (None without any text)."""
+    return decide_language(None, None, " ".join(paragraph_texts(tree))[:_SAMPLE_CHARS])
 
 
 def _metas(meta: dict[str, list[str]], keys: tuple[str, ...]) -> list[str]:

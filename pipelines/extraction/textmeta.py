@@ -11,7 +11,7 @@ from typing import Any
 from lxml.etree import iterwalk
 from lxml.html import HtmlElement
 
-from .dates import UTC_POLICY, DatePolicy
+from .dates import UTC_POLICY, DatePolicy, parser_languages
 
 __all__ = ["text_byline", "text_date", "text_dates"]
 
@@ -84,8 +84,8 @@ def text_dates(
     tree: HtmlElement, language: str | None = None, dates: DatePolicy = UTC_POLICY
 ) -> tuple[datetime | None, datetime | None]:
     """The header's first written date and its "updated" date (on that line or just after)."""
-    # an undeclared language leaves dateparser to try them all: slower, but right
-    languages = list(dict.fromkeys([language, "en"])) if language else None
+    # English too: many pages write their dates in English whatever their language
+    languages = parser_languages([language, "en"])
     found: list[datetime | None] = [None, None]  # published, modified
     lines_left = _UPDATE_LINES
     for chunk in _chunks(tree):
