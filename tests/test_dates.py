@@ -429,6 +429,25 @@ def test_a_page_without_a_declared_language_has_its_written_date_read_in_its_own
     assert asked and all(languages and "it" in languages for languages in asked), asked
 
 
+def test_a_language_the_date_parser_does_not_know_still_gives_it_one(monkeypatch):
+    import pipelines.extraction.dates as dates
+
+    asked: list[object] = []
+    real = dates._free_text
+
+    def free_text(text, languages):
+        asked.append(languages)
+        return real(text, languages)
+
+    monkeypatch.setattr(dates, "_free_text", free_text)
+    head = meta_date("Tuesday, 3 March 2026")
+    page = article(head).replace(b"lang='en'", b"lang='xx'")  # no such language
+    record = extract(Page(url="https://quay.test/opinion/ferry", body=page, fetched_at=NOW))
+    assert isinstance(record, ArticleRecord), record
+    assert record.published_at == datetime(2026, 3, 3, tzinfo=UTC)
+    assert asked and all(asked), asked
+
+
 def test_the_date_parser_is_given_only_languages_it_knows():
     from pipelines.extraction.dates import parser_languages
 

@@ -66,7 +66,8 @@ def page_dates(
     # English: given none, the date parser would load and try all of its ~200 languages.
     spoken = language or _reads_as(tree)
     written = cache(lambda: text_dates(tree, spoken, dates))  # one walk for both dates
-    languages = parser_languages([language] if language else [spoken, "en"])
+    # never none: a declared language the parser does not know leaves English
+    languages = parser_languages([language] if language else [spoken, "en"]) or ["en"]
     published, published_note = _declared(
         (as_strings(ld.get("datePublished")), _metas(meta, _PUBLISHED_META),
          lambda: tree.xpath(_TIME_DATETIME)[:3]), languages, dates,
