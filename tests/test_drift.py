@@ -158,3 +158,19 @@ def test_interrupted_runs_are_neither_judged_nor_used_as_baseline(tmp_path: Path
         watch.item_dropped(make_record(i), rejected("http_error", "HTTP 500"))
     watch.spider_closed("shutdown")
     assert watch.finish()["alerts"] == [] and watch.finish()["exit_code"] == 0
+
+
+def test_runs_started_in_one_second_are_read_in_the_order_they_started(tmp_path: Path) -> None:
+    # Run ids carry the second only: the later run's random suffix may sort first.
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    started_in_order = (
+        ("20261207T123241Z-ffffff", "2026-12-07T12:32:41.100000+00:00"),
+        ("20261207T123241Z-000000", "2026-12-07T12:32:41.900000+00:00"),
+    )
+    for run_id, started in started_in_order:
+        (runs / f"{run_id}.json").write_text(json.dumps({"run_id": run_id, "started_at": started}))
+    assert [m["run_id"] for m in read_manifests(tmp_path)] == [
+        "20261207T123241Z-ffffff",
+        "20261207T123241Z-000000",
+    ]

@@ -29,6 +29,10 @@ def read_manifests(root: Path | str) -> list[dict[str, Any]]:
             logger.warning("run manifest %s skipped: not a run manifest", path)
             continue
         manifests.append(manifest)
+    # By start, not by file name: run ids carry the second only, so two runs started in one
+    # second (back-to-back scheduled runs, a distributed crawl's workers) were ordered by
+    # their random suffix, and "the last run" could be the earlier one.
+    manifests.sort(key=lambda manifest: str(manifest.get("started_at") or ""))
     return manifests
 
 
