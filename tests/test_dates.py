@@ -396,6 +396,22 @@ def test_the_profile_timezone_reaches_extraction(tmp_path):
     assert gazette.timezone == "Europe/Moscow", "the demo gazette prints Moscow time"
 
 
+@pytest.fixture
+def asked(monkeypatch) -> list[object]:
+    """The languages each call hands the date parser, in order."""
+    import pipelines.extraction.dates as dates
+
+    calls: list[object] = []
+    real = dates._free_text
+
+    def free_text(text, languages):
+        calls.append(languages)
+        return real(text, languages)
+
+    monkeypatch.setattr(dates, "_free_text", free_text)
+    return calls
+
+
 ITALIAN = [
     "Il traghetto del porto partiva ogni venti minuti, e tutto il lungomare viveva a quel "
     "ritmo: le edicole, le panchine, la lenta fila di biciclette accanto al molo.",
@@ -406,19 +422,9 @@ ITALIAN = [
 ]
 
 
-def test_a_page_without_a_declared_language_has_its_written_date_read_in_its_own(monkeypatch):
+def test_a_page_without_a_declared_language_has_its_written_date_read_in_its_own(asked):
     # Given no language, the date parser loads and tries all of its ~200: ~1 s and ~34 MB of
     # an extraction worker at its first such page, again after every recycle.
-    import pipelines.extraction.dates as dates
-
-    asked: list[object] = []
-    real = dates._free_text
-
-    def free_text(text, languages):
-        asked.append(languages)
-        return real(text, languages)
-
-    monkeypatch.setattr(dates, "_free_text", free_text)
     paragraphs = "".join(f"<p>{p}</p>" for p in ITALIAN)
     body = ("<!DOCTYPE html><html><head><meta charset='utf-8'><title>Il traghetto</title>"
             "</head><body><article><h1>Il traghetto</h1><p>Pubblicato il 3 marzo 2026</p>"
@@ -429,17 +435,7 @@ def test_a_page_without_a_declared_language_has_its_written_date_read_in_its_own
     assert asked and all(languages and "it" in languages for languages in asked), asked
 
 
-def test_a_language_the_date_parser_does_not_know_still_gives_it_one(monkeypatch):
-    import pipelines.extraction.dates as dates
-
-    asked: list[object] = []
-    real = dates._free_text
-
-    def free_text(text, languages):
-        asked.append(languages)
-        return real(text, languages)
-
-    monkeypatch.setattr(dates, "_free_text", free_text)
+def test_a_language_the_date_parser_does_not_know_still_gives_it_one(asked):
     head = meta_date("Tuesday, 3 March 2026")
     page = article(head).replace(b"lang='en'", b"lang='xx'")  # no such language
     record = extract(Page(url="https://quay.test/opinion/ferry", body=page, fetched_at=NOW))
