@@ -444,6 +444,20 @@ def test_a_language_the_date_parser_does_not_know_still_gives_it_one(asked):
     assert asked and all(asked), asked
 
 
+def test_an_exact_date_of_a_page_without_a_declared_language_needs_no_language_guess(
+    monkeypatch,
+):
+    # the guess reads every paragraph and may run the detector: only the date parser needs it
+    def guess(_tree):
+        raise AssertionError("language guessed for an exact date")
+
+    monkeypatch.setattr("pipelines.extraction.pagedates._reads_as", guess)
+    page = article(meta_date("2026-03-03T10:00:00Z")).replace(b" lang='en'", b"")
+    record = extract(Page(url="https://quay.test/opinion/ferry", body=page, fetched_at=NOW))
+    assert isinstance(record, ArticleRecord), record
+    assert record.published_at == datetime(2026, 3, 3, 10, tzinfo=UTC)
+
+
 def test_the_date_parser_is_given_only_languages_it_knows():
     from pipelines.extraction.dates import parser_languages
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from email.utils import parsedate_to_datetime
@@ -38,6 +38,8 @@ logger = logging.getLogger(__name__)
 PLAUSIBLE_FROM = datetime(1990, 1, 1, tzinfo=UTC)  # before the web had articles to date
 FUTURE_SLACK = timedelta(days=2)  # timezones and embargoed pages; beyond it is a typo
 _MAX_CHARS = 80
+# The date parser's languages for a string, or a function giving them when it needs them.
+Languages = Sequence[str] | Callable[[], Sequence[str]] | None
 
 
 class _Impossible:
@@ -99,9 +101,13 @@ class DatePolicy:
     now: datetime | None = None  # the window's end is now + FUTURE_SLACK; None: the clock
 
     def read(
-        self, value: str | None, languages: Sequence[str] | None = None, free_text: bool = True
+        self, value: str | None, languages: Languages = None, free_text: bool = True
     ) -> DateReading:
-        """The reading of one date string; never raises."""
+        """The reading of one date string; never raises.
+
+        `languages` may be a function giving them: it is called only when the string is no
+        exact format and goes to the date parser.
+        """
         try:
             reading = _read(value, self, languages, free_text)
         except Exception as exc:  # the contract: a date string never costs anything else
@@ -136,7 +142,7 @@ def site_timezone(name: str | None) -> tzinfo:
 
 
 def _read(
-    value: str | None, policy: DatePolicy, languages: Sequence[str] | None, free_text: bool
+    value: str | None, policy: DatePolicy, languages: Languages, free_text: bool
 ) -> DateReading:
     text = " ".join((value or "").split())
     if not text:
@@ -145,7 +151,7 @@ def _read(
         return DateReading(None, "unreadable (too long)")
     parsed = _strict(text)
     if parsed is None and free_text:
-        parsed = _free_text(text, languages)
+        parsed = _free_text(text, languages() if callable(languages) else languages)
     if parsed is None:
         return DateReading(None, "relative" if _RELATIVE.search(text) else "unreadable")
     if isinstance(parsed, _Impossible):

@@ -64,10 +64,15 @@ def page_dates(
     """Both dates of a parsed page, read under the site's date policy."""
     # A page that declares no language is read in the one its paragraphs read as, and in
     # English: given none, the date parser would load and try all of its ~200 languages.
-    spoken = language or _reads_as(tree)
-    written = cache(lambda: text_dates(tree, spoken, dates))  # one walk for both dates
-    # never none: a declared language the parser does not know leaves English
-    languages = parser_languages([language] if language else [spoken, "en"]) or ["en"]
+    # Guessed only when a date needs the parser: most are exact formats.
+    spoken = cache(lambda: language or _reads_as(tree))
+    written = cache(lambda: text_dates(tree, spoken(), dates))  # one walk for both dates
+
+    @cache
+    def languages() -> list[str]:
+        # never none: a declared language the parser does not know leaves English
+        return parser_languages([language] if language else [spoken(), "en"]) or ["en"]
+
     published, published_note = _declared(
         (as_strings(ld.get("datePublished")), _metas(meta, _PUBLISHED_META),
          lambda: tree.xpath(_TIME_DATETIME)[:3]), languages, dates,
@@ -102,7 +107,7 @@ def _metas(meta: dict[str, list[str]], keys: tuple[str, ...]) -> list[str]:
 
 def _declared(
     sources: tuple[list[str], list[str], Callable[[], list[str]]],
-    languages: list[str] | None,
+    languages: Callable[[], list[str]],
     dates: DatePolicy,
 ) -> tuple[datetime | None, str | None]:
     """The first good declared date, else None and a note on the first one refused.
