@@ -313,6 +313,18 @@ def test_handles_concurrent_requests(server: DemoServer, site: DemoSite) -> None
     assert len(server.requests) - before == len(urls)
 
 
+def test_a_paused_server_holds_requests_until_resumed(site: DemoSite) -> None:
+    with serve(site.root) as server, ThreadPoolExecutor(max_workers=1) as pool:
+        local = urllib.request.build_opener(urllib.request.ProxyHandler({"http": server.proxy_url}))
+        server.pause()
+        answer = pool.submit(fetch, local, "http://courier.test/robots.txt")
+        time.sleep(0.5)
+        assert not answer.done() and server.requests == []
+        server.resume()
+        assert answer.result(timeout=10)[0] == 200
+        assert len(server.requests) == 1
+
+
 def test_keep_alive_requests_do_not_wait_for_delayed_acks(
     server: DemoServer, site: DemoSite
 ) -> None:

@@ -13,6 +13,9 @@ from crawler.demo.routes import Route, load_routes, read_body
 
 RequestRecord = tuple[str, str, str, int]  # method, host, path with query, status
 _NOT_FOUND = b"<html><body><h1>404 Not Found</h1></body></html>"
+# A paused server answers anyway after this long: a test that forgot to resume it fails on
+# its own assertions rather than hanging on every client's download timeout.
+_LONGEST_PAUSE = 120.0
 
 
 class _Server(ThreadingHTTPServer):
@@ -27,6 +30,8 @@ class _Server(ThreadingHTTPServer):
         self.root = root
         self.routes = load_routes(root)
         self.log = log
+        self.serving = threading.Event()
+        self.serving.set()
 
     def handle_error(self, request: object, client_address: object) -> None:
         """Stay silent when a client hangs up mid-response."""
@@ -86,6 +91,7 @@ class _Handler(BaseHTTPRequestHandler):
         return host.lower(), path + (f"?{query}" if query else "")
 
     def _answer(self, send_body: bool) -> None:
+        self.server.serving.wait(timeout=_LONGEST_PAUSE)
         self._drain_body()
         host, path = self._target()
         route = self.server.routes.get(host, {}).get(path)
@@ -175,12 +181,21 @@ class DemoServer:
         """Forget the requests recorded so far."""
         self._log.clear()
 
+    def pause(self) -> None:
+        """Hold every request from now until `resume()`, e.g. until all clients have started."""
+        self._httpd.serving.clear()
+
+    def resume(self) -> None:
+        """Answer held and new requests again."""
+        self._httpd.serving.set()
+
     def wait(self, timeout: float | None = None) -> None:
         """Block until the server stops (or the timeout passes)."""
         self._thread.join(timeout)
 
     def stop(self) -> None:
         """Shut the server down and release the port."""
+        self.resume()
         self._httpd.shutdown()
         self._httpd.server_close()
         self._thread.join()

@@ -34,8 +34,8 @@ class SharedCrawlWorker:
     """Makes one `scrapy crawl` process a worker of the shared crawl (REDIS_URL set).
 
     Every `interval` seconds it refreshes its stats hash in Redis (which expires after
-    DISTRIBUTED_WORKER_TTL, so a killed worker drops out by itself) and, while idle, looks
-    at the shared queue again. An idle worker stays open while requests wait in the queue
+    DISTRIBUTED_WORKER_TTL, so a killed worker drops out by itself) and looks at the shared
+    queue again. An idle worker stays open while requests wait in the queue
     or another worker is busy (it may still discover requests), and for `grace` seconds
     after joining, so that workers starting together all get a share.
     """
@@ -120,7 +120,10 @@ class SharedCrawlWorker:
         elif current != self.crawl.round_id:
             self._stop("shared_round_reset", "round reset by another worker (this one was "
                        "taken for dead)")  # fmt: skip
-        elif idle:
+        else:
+            # Also when not idle: the engine counts the shared queue's requests as its own
+            # pending ones, so a worker with nothing in hand while others fill the queue is
+            # "busy" to Scrapy, and would wait for its 5 s heartbeat to take any of them.
             _wake(engine)
 
     def _stop(self, reason: str, why: str) -> None:
@@ -190,9 +193,9 @@ class SharedCrawlWorker:
 
 
 def _wake(engine: Any) -> None:
-    # Scrapy asks the scheduler again only when a download ends or every 5 seconds; an idle
-    # worker would leave new requests in Redis that long, and see late that the crawl is
-    # done. There is no public call for "look at the scheduler now".
+    # Scrapy asks the scheduler again only when a download ends or every 5 seconds; a worker
+    # with nothing in hand would leave new requests in Redis that long, and see late that the
+    # crawl is done. There is no public call for "look at the scheduler now".
     slot = getattr(engine, "_slot", None)
     if slot is not None:
         slot.nextcall.schedule()
