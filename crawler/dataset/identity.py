@@ -37,6 +37,7 @@ _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 # Characters that may stay literal in a path or a query component; everything else encoded.
 _PATH_SAFE = _UNRESERVED | frozenset("!$&'()*+,;=:@/")
 _QUERY_SAFE = (_PATH_SAFE | frozenset("?")) - frozenset("&=+")
+_QUERY_VALUE_SAFE = _QUERY_SAFE | {"="}
 _PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
 
 
@@ -88,6 +89,8 @@ def _netloc(scheme: str, hostname: str | None, port: int | None) -> str:
 
 def _encode(text: str, safe: frozenset[str]) -> str:
     """Percent-encoding made canonical: unreserved decoded, hex uppercase, the rest encoded."""
+    if not _may_change(safe).search(text):
+        return text  # the character loop below on every URL was most of URL identity's cost
     out = []
     i = 0
     while i < len(text):
@@ -105,6 +108,12 @@ def _encode(text: str, safe: frozenset[str]) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=8)
+def _may_change(safe: frozenset[str]) -> re.Pattern[str]:
+    """Finds a character `_encode` may change: a `%` or one not in `safe`."""
+    return re.compile(f"[^{re.escape(''.join(sorted(safe)))}]")
+
+
 def _query(query: str) -> str:
     kept = []
     for pair in query.split("&"):
@@ -115,7 +124,7 @@ def _query(query: str) -> str:
         name = _PERCENT.sub(lambda m: chr(int(m.group(1), 16)), key)
         if _TRACKING.match(name) or _SESSION.match(name):
             continue
-        kept.append((key, eq + _encode(value, _QUERY_SAFE | {"="})))
+        kept.append((key, eq + _encode(value, _QUERY_VALUE_SAFE)))
     return "&".join(k + v for k, v in sorted(kept))
 
 

@@ -98,11 +98,16 @@ def strip_repeated(
     kept: list[str] = []
     removed: list[Removed] = []
     for block in blocks:
-        whole = _drops(block, judge, keys)
-        lines = [block] if whole or "\n" not in block else block.split("\n")
+        if _drops(block, judge, keys):
+            removed.append(Removed(_kind(block), block[:500]))
+            words += len(_WORD.findall(block))
+            continue
+        if "\n" not in block:  # judged as a whole just now: most blocks end here
+            kept.append(block)
+            continue
         left = []
-        for line in lines:
-            if whole or _drops(line, judge, keys):
+        for line in block.split("\n"):
+            if _drops(line, judge, keys):
                 removed.append(Removed(_kind(line), line[:500]))
                 words += len(_WORD.findall(line))
             else:
