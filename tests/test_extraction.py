@@ -611,6 +611,61 @@ def test_undeclared_plain_english_or_russian_skips_the_detector(
     assert bool(calls) == (expected not in ("en", "ru"))
 
 
+SAME_STORY = {
+    "es": "El viejo puente peatonal sobre el canal lleva tres inviernos cerrado, y la ciudad ha "
+    "aprendido a dar el largo rodeo, por delante de la panadería y del molino abandonado. Nadie "
+    "lo decidió en una sesión. Las actas del consejo solo recogen un cierre provisional, que se "
+    "prorroga cada otoño, siempre con las mismas palabras prudentes sobre inspecciones.",
+    "pt": "A velha ponte pedonal sobre o canal está fechada há três invernos, e a cidade aprendeu "
+    "a fazer o longo desvio, passando pela padaria e pelo moinho abandonado. Ninguém o decidiu "
+    "numa sessão. As atas do conselho só registam um encerramento provisório, que é prolongado "
+    "a cada outono, sempre com as mesmas palavras cautelosas sobre inspeções e relatórios.",
+    "it": "Il vecchio ponte pedonale sul canale è chiuso da tre inverni, e la città ha imparato a "
+    "fare il lungo giro, davanti alla panetteria e al mulino abbandonato. Nessuno lo ha deciso "
+    "in una seduta. I verbali del consiglio riportano solo una chiusura provvisoria, che viene "
+    "prorogata ogni autunno, sempre con le stesse parole prudenti sulle ispezioni.",
+    "fr": "La vieille passerelle au-dessus du canal est fermée depuis trois hivers, et la ville a "
+    "appris à faire le long détour, devant la boulangerie et le moulin abandonné. Personne ne "
+    "l'a décidé lors d'une séance. Les procès-verbaux du conseil ne mentionnent qu'une "
+    "fermeture provisoire, prolongée chaque automne, avec les mêmes mots prudents.",
+    "de": GERMAN,
+    "en": " ".join(BODY),
+    # Close neighbours of the languages above, and a Germanic one: never plainly any of them
+    "ca": "El vell pont per a vianants sobre el canal fa tres hiverns que està tancat, i la "
+    "ciutat ha après a fer la volta llarga, per davant de la fleca i del molí abandonat. Ningú "
+    "no ho va decidir en una sessió. Les actes del consell només recullen un tancament "
+    "provisional, que es prorroga cada tardor, sempre amb les mateixes paraules prudents.",
+    "gl": "A vella ponte peonil sobre a canle leva tres invernos pechada, e a cidade aprendeu a "
+    "dar o longo rodeo, por diante da panadaría e do muíño abandonado. Ninguén o decidiu nunha "
+    "sesión. As actas do consello só recollen un peche provisional, que se prorroga cada "
+    "outono, sempre coas mesmas palabras prudentes sobre inspeccións e sobre informes.",
+    "nl": "De oude voetgangersbrug over het kanaal is al drie winters dicht, en de stad heeft "
+    "geleerd om de lange weg te nemen, langs de bakker en de stilgelegde molen. Niemand heeft "
+    "dat in een vergadering besloten. In de notulen van de raad staat alleen een tijdelijke "
+    "afsluiting, die elk najaar wordt verlengd, telkens met dezelfde voorzichtige woorden.",
+}
+
+
+@pytest.mark.parametrize("written", sorted(SAME_STORY))
+def test_a_declaration_the_text_plainly_agrees_with_skips_the_detector(
+    monkeypatch: pytest.MonkeyPatch, written: str
+) -> None:
+    from pipelines.extraction import language
+
+    calls: list[str] = []
+    detect = language.detect
+    monkeypatch.setattr(language, "detect", lambda t: calls.append(t) or detect(t))
+    text = SAME_STORY[written]
+    for declared in sorted(SAME_STORY):
+        calls.clear()
+        decided = language.decide_language(declared, None, text)
+        # Only a text in the language it declares (of those with function-word lists) is
+        # taken at its word; any other declaration goes to the detector, which overrules it.
+        agrees = declared == written and written in ("de", "en", "es", "fr", "it", "pt")
+        assert bool(calls) != agrees, (declared, written)
+        assert decided == (declared if agrees else detect(text)[0]), (declared, written)
+
+
 def test_extracted_pages_are_not_kept_alive_between_pages():
     # The class/id cache once kept lxml's attribute strings as keys, and each of them its
     # whole parsed page: a worker's memory grew by ~20 KB with every page it extracted.
