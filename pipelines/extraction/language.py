@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
+from collections import Counter
 from collections.abc import Callable
 from functools import lru_cache
 
@@ -68,9 +69,17 @@ def _reads_as(code: str, sample: str) -> bool:
     words = _WORD.findall(sample.lower())
     if len(words) < _MIN_WORDS:
         return False
-    counts = {c: sum(w in table for w in words) for c, table in _FUNCTION_WORDS.items()}
-    own = counts.pop(code)
-    return own >= _OWN_SHARE * len(words) and all(own >= _MARGIN * n for n in counts.values())
+    tally = Counter(words)
+    own = _occurrences(tally, _FUNCTION_WORDS[code])
+    return own >= _OWN_SHARE * len(words) and all(
+        own >= _MARGIN * _occurrences(tally, table)
+        for other, table in _FUNCTION_WORDS.items()
+        if other != code
+    )
+
+
+def _occurrences(tally: Counter[str], table: frozenset[str]) -> int:
+    return sum(tally[word] for word in table.intersection(tally))
 
 
 def _reads_as_russian(sample: str) -> bool:
