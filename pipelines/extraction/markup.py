@@ -19,6 +19,7 @@ from .linkblocks import linked_blocks
 from .nodetext import spaced_text
 from .teasers import teaser_grids
 from .textfilter import kind_of_text
+from .textrule import string_automaton
 
 __all__ = [
     "PHRASE_KINDS", "TOKEN_KINDS", "forget_kinds", "kind_of", "name_values", "strip_markup",
@@ -116,11 +117,7 @@ _CAMEL_PART = re.compile(r"[A-Z]?[a-z]+")
 def _word_screen() -> tuple[frozenset[str], ahocorasick.Automaton]:
     """The words a kind can be named by, and an automaton that finds them in one pass."""
     words = frozenset((*TOKEN_KINDS, *(first for first, _ in PHRASE_KINDS)))
-    automaton = ahocorasick.Automaton()
-    for word in words:
-        automaton.add_word(word, word)
-    automaton.make_automaton()
-    return words, automaton
+    return words, string_automaton(words)
 
 
 _WORDS, _WORD_AUTOMATON = _word_screen()

@@ -9,13 +9,11 @@ from collections import Counter
 from collections.abc import Sequence
 from itertools import islice
 
-import ahocorasick
-
 from crawler.dataset.schema import Removed
 
 from .closing import closing_labels
 from .repeats import repeated_blocks
-from .textrule import Screen
+from .textrule import Screen, string_automaton
 from .textrules import GENERIC_RULES, TextRule
 
 __all__ = [
@@ -76,17 +74,8 @@ _BOX_STEMS = (
     "unterstütz",
 )
 
-
-def _stem_screen() -> ahocorasick.Automaton:
-    """Finds any of the stems in one pass (a substring test per stem was ~2.5x slower)."""
-    automaton = ahocorasick.Automaton()
-    for stem in _BOX_STEMS:
-        automaton.add_word(stem, stem)
-    automaton.make_automaton()
-    return automaton
-
-
-_STEM_SCREEN = _stem_screen()
+# One pass over a text for all of them: a substring test per stem was ~2.5x slower.
+_STEM_SCREEN = string_automaton(_BOX_STEMS)
 _WORDS_PER_HIT = 25
 # A notice, appeal or sign-up call addresses the reader ("you", "your", "please", an opening
 # imperative) or points at the page ("this article"); a body sentence about paywalls or

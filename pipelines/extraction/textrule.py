@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 import re._constants as sre  # the parsed form of a pattern, to find the literals it needs
 import re._parser as sre_parse
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 import ahocorasick
 
-__all__ = ["Screen", "TextRule", "rule"]
+__all__ = ["Screen", "TextRule", "rule", "string_automaton"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,11 +65,7 @@ class Screen:
         for index, r in enumerate(self.rules):
             for needed in {n for needs in r.needs if needs for n in needs}:
                 self._by_needed.setdefault(needed, []).append(index)
-        self._automaton = ahocorasick.Automaton()
-        for needed in self._by_needed:
-            self._automaton.add_word(needed, needed)
-        if len(self._automaton):
-            self._automaton.make_automaton()
+        self._automaton = string_automaton(self._by_needed)
 
     def present(self, text: str) -> set[str]:
         """The needed strings the text contains, overlapping ones included."""
@@ -84,6 +80,17 @@ class Screen:
         for needed in present:
             indices.update(self._by_needed.get(needed, ()))
         return [self.rules[i] for i in sorted(indices)]
+
+
+def string_automaton(strings: Iterable[str]) -> ahocorasick.Automaton:
+    """An automaton that finds any of the strings in one pass over a text; each found one is
+    its own value. Empty (and not searchable) without strings."""
+    automaton = ahocorasick.Automaton()
+    for string in strings:
+        automaton.add_word(string, string)
+    if len(automaton):
+        automaton.make_automaton()
+    return automaton
 
 
 def rule(kind: str, max_words: int, pattern: str) -> TextRule:
