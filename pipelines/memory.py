@@ -84,6 +84,8 @@ class SiteMemoryPipeline:
         # url: site, the blocks observed in its extracted text, the keys of its cleaned text
         self.pending: dict[str, tuple[str, list[tuple[str, str]], list[str]]] = {}
         self.stored: dict[str, StoredBlocks] = {}  # by site: the blocks of the rows stored
+        # by site: files named as this process's that it did not write (a run id given twice)
+        self.earlier: dict[str, frozenset[Path]] = {}
         self.guarded: set[str] = set()  # sites of which the guard kept a text whole this run
 
     @classmethod
@@ -109,6 +111,7 @@ class SiteMemoryPipeline:
             self.base[site] = self.store.load(site)
             self.delta[site] = SiteMemory(site, thresholds=self.store.thresholds)
             self.stored[site] = StoredBlocks()
+            self.earlier[site] = frozenset(run_files(self.root, site, self.file_prefix))
             known = frozenset(self.base[site].boilerplate())
             self.online[site] = Judge(known.__contains__, pinned_keys(profile),
                                       self.store.thresholds)  # fmt: skip
@@ -139,7 +142,7 @@ class SiteMemoryPipeline:
         if found is None or not isinstance(item, ArticleRecord):
             return
         site, pieces, kept = found
-        self.stored[site].add(item.url, item.content_hash, kept)
+        self.stored[site].add(item.url, item.content_hash, kept, item.month)
         if item.revision != 1:
             return  # a revision of a stored article was counted when it was new
         day = (item.fetched_at or datetime.now(UTC)).date().isoformat()
@@ -203,11 +206,12 @@ class SiteMemoryPipeline:
             return
         try:
             with shared_lock(self.root):
-                files = site_files(self.root, site) if new else []
+                own = set(run_files(self.root, site, self.file_prefix)) - self.earlier[site]
+                files = site_files(self.root, site, own) if new else []
                 files = files or run_files(self.root, site, self.file_prefix)
                 candidates = len(files)
                 blocks = merged.boilerplate() - set(judge.pinned)
-                files = self.stored[site].files_to_clean(files, blocks)
+                files = self.stored[site].files_to_clean(files, blocks, own)
                 done = rewrite_rows(files, lambda row: clean_row(row, judge), self.compression)
         except (OSError, DatasetBusy) as exc:
             logger.error("rows of %s not cleaned with the site memory: %s", site, exc)

@@ -12,6 +12,7 @@ import pytest
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
+from crawler.dataset import files, stored_blocks
 from crawler.dataset.memory import (
     MAX_BLOCKS,
     MAX_CANDIDATES,
@@ -522,6 +523,41 @@ def test_the_close_reads_every_file_holding_a_row_this_process_did_not_store(
     assert len(seen) == 1 and sorted(seen[0]) == sorted([*theirs, ours[0]])
     rows = [r for p in [*theirs, *ours] for r in pq.ParquetFile(p).read().to_pylist()]
     assert len(rows) == 10 and not any(APPEAL in row["text"] for row in rows)
+
+
+def in_month(rec: ArticleRecord, month: int) -> ArticleRecord:
+    return replace(rec, published_at=datetime(2026, month, 10, tzinfo=UTC))
+
+
+def test_a_close_reads_none_of_its_own_files_of_months_no_carrier_is_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read: list[Path] = []
+    inspected: list[Path] = []
+    row_ids, inspect = stored_blocks._row_ids, files._inspect
+    monkeypatch.setattr(stored_blocks, "_row_ids", lambda p: read.append(p) or row_ids(p))
+    monkeypatch.setattr(files, "_inspect", lambda p, s: inspected.append(p) or inspect(p, s))
+    # A file a month for five months; only May's articles carry the appeal (a campaign of
+    # the last weeks), learned at the first run's close.
+    crawl(tmp_path, "r1", [in_month(record(n, [*body(n), APPEAL] if n >= 12 else body(n)),
+                                    1 + n // 3) for n in range(15)])  # fmt: skip
+    ours = run_files(tmp_path, "harbour", "part-r1-w0")
+    assert len(ours) == 5 and read == [ours[-1]] and inspected == []
+    rows = stored_rows(tmp_path, "r1")
+    assert len(rows) == 15 and not any(APPEAL in row["text"] for row in rows)
+
+
+def test_files_under_this_process_s_name_it_did_not_write_are_read_at_the_close(
+    tmp_path: Path,
+) -> None:
+    # The same run id given to two processes one after the other: the first one's rows are
+    # not the second's, whatever their files are named.
+    crawl(tmp_path, "r1", [in_month(record(n, [*body(n), BIO] if n == 0 else body(n)), 1)
+                           for n in range(3)])  # fmt: skip
+    crawl(tmp_path, "r1", [in_month(record(n, [*body(n), BIO] if n < 23 else body(n)), 3)
+                           for n in range(20, 26)])  # fmt: skip
+    rows = stored_rows(tmp_path, "r1")
+    assert len(rows) == 9 and not any(BIO in row["text"] for row in rows)
 
 
 def test_the_rows_a_close_reads_are_known_by_the_text_they_hold(tmp_path: Path) -> None:

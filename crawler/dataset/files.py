@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -108,13 +108,19 @@ def _layout_problem(path: Path, directory: Path) -> str | None:
 
 
 def table_files(
-    directory: Path, schema: pa.Schema, sites: Iterable[str] | None = None, *, warn: bool = True
+    directory: Path,
+    schema: pa.Schema,
+    sites: Iterable[str] | None = None,
+    *,
+    warn: bool = True,
+    skip: Collection[Path] = (),
 ) -> TableFiles:
-    """The table's files under `directory` (only `sites`' partitions when given), checked.
+    """The table's files under `directory` (only `sites`' partitions when given), checked;
+    `skip`: files left out, neither checked nor listed.
 
     Each skipped file is logged with its path and reason: a reader sees why rows are absent.
     """
-    candidates = _candidates(directory, sites)
+    candidates = (path for path in _candidates(directory, sites) if path not in skip)
     found = TableFiles()
 
     def check(path: Path) -> tuple[str | None, int]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,9 +34,11 @@ def run_files(root: Path | str, site: str, file_prefix: str) -> list[Path]:
     return sorted(site_dir.glob(f"month=*/{file_prefix}-*.parquet"))
 
 
-def site_files(root: Path | str, site: str) -> list[Path]:
-    """Every article file of one site (foreign and unreadable files left alone)."""
-    return table_files(Path(root) / "articles", ARTICLE_SCHEMA, [site], warn=False).readable
+def site_files(root: Path | str, site: str, known: Collection[Path] = ()) -> list[Path]:
+    """Every article file of one site (foreign and unreadable files left alone); `known`
+    files are taken as they are, without a look at their footers."""
+    found = table_files(Path(root) / "articles", ARTICLE_SCHEMA, [site], warn=False, skip=known)
+    return [*found.readable, *known]
 
 
 def rewrite_rows(paths: list[Path], fix: RowFix, compression: str = "zstd") -> CleanedFiles:

@@ -37,33 +37,53 @@ class StoredBlocks:
         self._ids = array("Q")
         self._ends = array("Q")
         self._keys = array("I")
+        self._months: dict[str, int] = {}  # month partition -> its number in _in_month
+        self._in_month = array("H")
 
     def __len__(self) -> int:
         return len(self._ids)
 
-    def add(self, url: str, content_hash: str, keys: Iterable[str]) -> None:
-        """Remember one stored row: the keys of the blocks (and lines) its text holds."""
+    def add(self, url: str, content_hash: str, keys: Iterable[str], month: str = "") -> None:
+        """Remember one stored row: the keys of the blocks (and lines) its text holds, and
+        its month partition."""
         self._ids.append(row_id(url, content_hash))
         self._keys.extend(int(key[:_KEY_HEX], 16) for key in keys)
         self._ends.append(len(self._keys))
+        self._in_month.append(self._months.setdefault(month, len(self._months)))
 
     def carriers(self, blocks: Collection[str]) -> set[int]:
         """The ids of the rows holding any of `blocks` (block keys)."""
+        return {self._ids[index] for index in self._carrying(blocks)}
+
+    def _carrying(self, blocks: Collection[str]) -> list[int]:
         wanted = {int(key[:_KEY_HEX], 16) for key in blocks}
-        found = set()
+        found = []
         start = 0
         for index, end in enumerate(self._ends):
             if not wanted.isdisjoint(self._keys[start:end]):
-                found.add(self._ids[index])
+                found.append(index)
             start = end
         return found
 
-    def files_to_clean(self, paths: Iterable[Path], blocks: Collection[str]) -> list[Path]:
-        """The files that hold a row carrying one of `blocks`, or a row not stored here."""
-        carriers = self.carriers(blocks)
+    def files_to_clean(
+        self, paths: Iterable[Path], blocks: Collection[str], own: Collection[Path] = ()
+    ) -> list[Path]:
+        """The files that hold a row carrying one of `blocks`, or a row not stored here.
+
+        `own`: files that hold only rows stored here (this process wrote them). One is read
+        only when a row of its month partition carries a block: on a first run that learned
+        a block few articles hold, the close read every file of the site (~0.5 ms each, ~0.3 s
+        at 550 files, alone on one core) to find the few.
+        """
+        carrying = self._carrying(blocks)
+        carriers = {self._ids[index] for index in carrying}
+        names = {number: f"month={month}" for month, number in self._months.items()}
+        months = {names[self._in_month[index]] for index in carrying}
         known = set(self._ids)
         wanted = []
         for path in paths:
+            if path in own and path.parent.name not in months:
+                continue
             try:
                 ids = _row_ids(path)
             except Exception:  # unreadable here: the rewrite reads it whole and says why
