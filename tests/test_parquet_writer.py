@@ -37,6 +37,20 @@ def test_files_carry_the_declared_schema_even_when_a_column_is_all_null(write_ar
         assert schema.metadata[b"schema_version"] == SCHEMA_VERSION.encode()
 
 
+def test_only_the_columns_whose_values_repeat_are_dictionary_encoded(write_articles):
+    root = write_articles([make_record(i) for i in range(20)])
+    for path in parquet_files(root):
+        group = pq.ParquetFile(path).metadata.row_group(0)
+        encoded = {
+            group.column(i).path_in_schema
+            for i in range(group.num_columns)
+            if "RLE_DICTIONARY" in group.column(i).encodings
+        }
+        # one per row (URLs, texts, hashes, times): a dictionary of them was built for nothing
+        assert not encoded & {"url", "canonical_url", "text", "content_hash", "fetched_at"}
+        assert {"language", "run_id", "extractor", "authors.list.element"} <= encoded
+
+
 def test_layout_is_hive_partitioned_by_site_and_month(write_articles):
     root = write_articles([make_record(0), make_record(40), make_record(1, site="other")])
     relative = {str(p.parent.relative_to(root / "articles")) for p in parquet_files(root)}

@@ -20,7 +20,7 @@ from crawler.dataset.files import table_files
 from crawler.dataset.loader import latest_per_article, migrate
 from crawler.dataset.locking import exclusive_lock
 from crawler.dataset.runid import new_run_id
-from crawler.dataset.schema import ARTICLE_SCHEMA, UTC_TS
+from crawler.dataset.schema import ARTICLE_SCHEMA, UTC_TS, dictionary_columns
 from crawler.dataset.writer import atomic_file
 
 __all__ = [
@@ -107,8 +107,11 @@ class _MonthFile:
             return
         if self.out is None:
             sink = self.stack.enter_context(atomic_file(self.path))
+            dictionary = dictionary_columns(ARTICLE_SCHEMA)
             self.out = self.stack.enter_context(
-                pq.ParquetWriter(sink, ARTICLE_SCHEMA, compression="zstd")
+                pq.ParquetWriter(
+                    sink, ARTICLE_SCHEMA, compression="zstd", use_dictionary=dictionary
+                )
             )
         self.out.write_table(group, row_group_size=group.num_rows)
         self.rows += group.num_rows

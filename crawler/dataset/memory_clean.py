@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 
 from crawler.dataset.columns import rows_from_table, table_from_rows
 from crawler.dataset.files import table_files
-from crawler.dataset.schema import ARTICLE_SCHEMA
+from crawler.dataset.schema import ARTICLE_SCHEMA, dictionary_columns
 from crawler.dataset.writer import atomic_file
 
 __all__ = ["CleanedFiles", "rewrite_rows", "run_files", "site_files"]
@@ -61,7 +61,8 @@ def rewrite_rows(paths: list[Path], fix: RowFix, compression: str = "zstd") -> C
         if changed:
             with atomic_file(path) as sink:
                 pq.write_table(table_from_rows(rows, table.schema), sink,
-                               compression=compression)  # fmt: skip
+                               compression=compression,
+                               use_dictionary=dictionary_columns(table.schema))  # fmt: skip
             done.cleaned += changed
             done.files += 1
     return done

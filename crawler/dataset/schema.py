@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ __all__ = [
     "arrow_type",
     "column",
     "column_defaults",
+    "dictionary_columns",
     "partition_schema",
 ]
 
@@ -55,12 +57,19 @@ _ARROW_TYPES: dict[str, Callable[[Any], Any]] = {
 }
 
 
-def column(arrow_type: str, *, nullable: bool = True, default: Any = None) -> Any:
+# The Parquet column of a field whose values repeat: a list's items, a removed block's kind.
+_REPEATING_LEAF = {"strings": ".list.element", "removed": ".list.element.kind"}
+
+
+def column(
+    arrow_type: str, *, nullable: bool = True, default: Any = None, repeats: bool = False
+) -> Any:
     """A record field that carries the name of its Arrow type (see _ARROW_TYPES) in its
-    metadata."""
+    metadata; `repeats`: its values recur from row to row (a section, an author), so its
+    Parquet column is dictionary-encoded (see `dictionary_columns`)."""
     if arrow_type not in _ARROW_TYPES:
         raise ValueError(f"unknown Arrow type name {arrow_type!r}")
-    meta = {"arrow": arrow_type, "nullable": nullable}
+    meta = {"arrow": arrow_type, "nullable": nullable, "repeats": repeats}
     if isinstance(default, list):
         return field(default_factory=list, metadata=meta)
     return field(default=default, metadata=meta)
@@ -81,26 +90,26 @@ class ArticleRecord:
     url: str = column("string", nullable=False, default="")
     canonical_url: str = column("string", nullable=False, default="")
     site: str = column("string", nullable=False, default="")
-    section: str | None = column("string")
+    section: str | None = column("string", repeats=True)
     title: str | None = column("string")
     description: str | None = column("string")
-    authors: list[str] = column("strings", nullable=False, default=[])
-    tags: list[str] = column("strings", nullable=False, default=[])
+    authors: list[str] = column("strings", nullable=False, default=[], repeats=True)
+    tags: list[str] = column("strings", nullable=False, default=[], repeats=True)
     published_at: datetime | None = column("timestamp")
     modified_at: datetime | None = column("timestamp")
-    language: str | None = column("string")
+    language: str | None = column("string", repeats=True)
     text: str = column("string", nullable=False, default="")
     word_count: int = column("int32", nullable=False, default=0)
     paywalled: bool = column("bool", nullable=False, default=False)
-    removed: list[Removed] = column("removed", nullable=False, default=[])
+    removed: list[Removed] = column("removed", nullable=False, default=[], repeats=True)
     content_hash: str = column("string", nullable=False, default="")
-    revision: int = column("int16", nullable=False, default=1)
+    revision: int = column("int16", nullable=False, default=1, repeats=True)
     fetched_at: datetime | None = column("timestamp")
-    http_status: int = column("int16", nullable=False, default=0)
+    http_status: int = column("int16", nullable=False, default=0, repeats=True)
     etag: str | None = column("string")
     last_modified: str | None = column("string")
-    run_id: str = column("string", nullable=False, default="")
-    extractor: str = column("string", nullable=False, default="")
+    run_id: str = column("string", nullable=False, default="", repeats=True)
+    extractor: str = column("string", nullable=False, default="", repeats=True)
 
     @property
     def month(self) -> str:
@@ -154,11 +163,11 @@ class RejectRecord:
 
     url: str = column("string", nullable=False, default="")
     site: str = column("string", nullable=False, default="")
-    reason: str = column("string", nullable=False, default="")
+    reason: str = column("string", nullable=False, default="", repeats=True)
     detail: str | None = column("string")
-    http_status: int = column("int16", nullable=False, default=0)
+    http_status: int = column("int16", nullable=False, default=0, repeats=True)
     fetched_at: datetime | None = column("timestamp")
-    run_id: str = column("string", nullable=False, default="")
+    run_id: str = column("string", nullable=False, default="", repeats=True)
 
     @property
     def month(self) -> str:
@@ -194,6 +203,26 @@ def arrow_schema(record_type: type) -> pa.Schema:
         arrow_field(f) for f in dataclasses.fields(record_type) if f.name not in PARTITION_FIELDS
     ]
     return pa.schema(fields, metadata={"schema_version": SCHEMA_VERSION})
+
+
+@lru_cache(maxsize=16)
+def dictionary_columns(schema: pa.Schema) -> list[str] | bool:
+    """The Parquet columns of `schema` to dictionary-encode: those of its record's repeating
+    fields (pyarrow's default, every column, for a schema of no record here).
+
+    A dictionary of unique values (URLs, texts, hashes, times) is built and then thrown
+    away: ~17% of the CPU of writing a file of a few rows, as a first crawl's flushes write
+    one file per site and month (measured on real pages: 0.84 -> 0.70 ms a 2-row file,
+    4.19 -> 3.81 ms a 100-row file, files 0.5-2.5% smaller).
+    """
+    for record_type in (ArticleRecord, RejectRecord):
+        if arrow_schema(record_type).equals(schema):
+            return [
+                f.name + _REPEATING_LEAF.get(f.metadata["arrow"], "")
+                for f in dataclasses.fields(record_type)
+                if f.metadata["repeats"] and f.name not in PARTITION_FIELDS
+            ]
+    return True
 
 
 def added_columns(schema: pa.Schema) -> set[str]:

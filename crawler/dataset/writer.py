@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from crawler.dataset.columns import table_from_rows
+from crawler.dataset.schema import dictionary_columns
 
 __all__ = [
     "DatasetWriter",
@@ -271,8 +272,9 @@ class DatasetWriter:
     def _write_file(self, final: Path, table: pa.Table) -> None:
         with atomic_file(final) as sink:
             pq.write_table(
-                table, sink, compression=self.compression, row_group_size=self.row_group_rows
-            )
+                table, sink, compression=self.compression, row_group_size=self.row_group_rows,
+                use_dictionary=dictionary_columns(self.schema),
+            )  # fmt: skip
         logger.debug("wrote %d rows to %s", table.num_rows, final)
 
 
