@@ -700,3 +700,35 @@ def test_class_name_cache_is_bounded(monkeypatch):
         assert markup.kind_of(f"story-{n}") is None
     assert markup.kind_of("newsletter-signup") == "newsletter"
     assert len(markup._kinds) <= 10
+
+
+def test_the_main_text_finder_never_sees_the_elements_it_would_delete_whole(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A legacy page: no <article> or <main>, so the finder reads the whole page, and the
+    # menus, asides and footer it deletes whole would cost its copies and XPath passes.
+    import trafilatura
+
+    from pipelines.extraction.discarded import DISCARDED_TAGS
+
+    menu = "".join(f"<li><a href='/s/{n}'>Section {n}</a></li>" for n in range(40))
+    html = (
+        "<html lang='en'><head><title>The quiet bridge</title></head><body>"
+        f"<nav><ul>{menu}</ul></nav><div id='wrap'><h1>The quiet bridge</h1>"
+        + "".join(f"<p>{p}</p>" for p in BODY)
+        + "<aside><p>Our most read stories of the week, picked for you by the desk.</p></aside>"
+        "<noscript><p>Turn on scripts to see the comments under this piece.</p></noscript>"
+        "<button>Share</button></div><footer><p>The Ledger, 1 Quay Street. All rights"
+        " reserved by the publisher and its licensors worldwide.</p></footer></body></html>"
+    )
+    seen: list[set[str]] = []
+    bare_extraction = trafilatura.bare_extraction
+
+    def spy(tree, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append({el.tag for el in tree.iter() if isinstance(el.tag, str)})
+        return bare_extraction(tree, **kwargs)
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", spy)
+    result = record(html)
+    assert seen and not any(tags & set(DISCARDED_TAGS) for tags in seen)
+    assert result.text == "\n\n".join(BODY)

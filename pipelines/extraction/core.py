@@ -18,6 +18,7 @@ from .closing import trim_link_lines
 from .coverage import missed_text
 from .dates import DatePolicy
 from .decode import decode, sniff
+from .discarded import strip_discarded
 from .edges import same_words, trim_bio, trim_edges
 from .evidence import check_against_article_body
 from .fallback import uncut_blocks
@@ -103,6 +104,7 @@ def draft_blocks(page: Page, rules: ExtractRules) -> Draft | Rejection:
     link_lines: set[str] = set()
     removed += strip_markup(region, compiled_selectors(rules.strip_selectors), names, link_lines)
     removed += strip_widgets(region, names)
+    strip_discarded(region)  # after the steps above, which read them
     main = _main_blocks(tree, container, page.url)
     blocks = check_against_article_body(main, meta.article_body)
     if blocks == main:  # the page's own text, not the articleBody that replaced it
