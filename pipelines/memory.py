@@ -206,9 +206,10 @@ class SiteMemoryPipeline:
             return
         try:
             with shared_lock(self.root):
-                own = set(run_files(self.root, site, self.file_prefix)) - self.earlier[site]
+                named_ours = run_files(self.root, site, self.file_prefix)
+                own = set(named_ours) - self.earlier[site]
                 files = site_files(self.root, site, own) if new else []
-                files = files or run_files(self.root, site, self.file_prefix)
+                files = files or named_ours
                 candidates = len(files)
                 blocks = merged.boilerplate() - set(judge.pinned)
                 files = self.stored[site].files_to_clean(files, blocks, own)

@@ -120,6 +120,7 @@ class DatasetWriter:
         self._last_flush = time.monotonic()
         self._sequence = 0
         self._executor = ThreadPoolExecutor(1, "parquet-flush") if background else None
+        self._dictionary = dictionary_columns(schema)
         self._under_way: tuple[_Batch, Future[None]] | None = None
 
     @property
@@ -273,7 +274,7 @@ class DatasetWriter:
         with atomic_file(final) as sink:
             pq.write_table(
                 table, sink, compression=self.compression, row_group_size=self.row_group_rows,
-                use_dictionary=dictionary_columns(self.schema),
+                use_dictionary=self._dictionary,
             )  # fmt: skip
         logger.debug("wrote %d rows to %s", table.num_rows, final)
 
