@@ -87,6 +87,48 @@ def test_rows_are_flushed_once_their_text_exceeds_the_byte_budget(tmp_path):
     assert sum(pq.read_metadata(p).num_rows for p in parquet_files(tmp_path)) == 7
 
 
+def months_rows(tmp_path: Path) -> dict[str, int]:
+    """Rows on disk per month partition."""
+    counts: dict[str, int] = {}
+    for path in parquet_files(tmp_path):
+        month = path.parent.name.removeprefix("month=")
+        counts[month] = counts.get(month, 0) + pq.read_metadata(path).num_rows
+    return counts
+
+
+def test_a_bound_flush_writes_the_fullest_partitions_and_keeps_the_thin_ones(tmp_path):
+    # A first crawl spreads its articles over many months: writing every month at every flush
+    # made files of a row or two, each costing as much to create and write as a full one.
+    writer = DatasetWriter(tmp_path, ARTICLE_SCHEMA, PARTITION_FIELDS, "p", flush_rows=10)
+    for i in range(7):
+        writer.write(make_record(i % 2).to_row())  # this month
+    for months_back in (2, 3, 4):
+        writer.write(make_record(months_back * 31).to_row())
+    assert len(parquet_files(tmp_path)) == 1  # the month with 7 rows; 3 stay (30% of 10)
+    assert (writer.rows_written, writer.buffered) == (7, 3)
+    writer.close()
+    assert len(parquet_files(tmp_path)) == 4
+    assert sum(months_rows(tmp_path).values()) == 10
+
+
+def test_a_thin_partition_waits_no_longer_than_the_flush_seconds(tmp_path):
+    clock = [1000.0]
+    with mock.patch("crawler.dataset.writer.time.monotonic", lambda: clock[0]):
+        writer = DatasetWriter(tmp_path, ARTICLE_SCHEMA, PARTITION_FIELDS, "p", flush_rows=100,
+                               flush_seconds=60)  # fmt: skip
+        writer.write(make_record(93).to_row())  # three months back, at t=0
+        for second in range(1, 61):
+            clock[0] = 1000.0 + second
+            writer.write(make_record(second % 2).to_row())  # this month, from t=1
+        # at t=60 the old month's row had waited 60 s: written; this month's (59 s) wait on
+        assert (writer.rows_written, writer.buffered) == (1, 60)
+        clock[0] += 1
+        writer.write(make_record(0).to_row())
+        assert (writer.rows_written, writer.buffered) == (62, 0)
+        writer.close()
+    assert sum(months_rows(tmp_path).values()) == 62
+
+
 def test_the_crawl_writers_take_their_byte_budget_from_the_settings(tmp_path):
     settings = Settings({**settings_module_dict(), "PARQUET_DIR": str(tmp_path),
                          "RUN_ID": "r", "PARQUET_FLUSH_BYTES": 12_345})  # fmt: skip
