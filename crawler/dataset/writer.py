@@ -155,7 +155,8 @@ class DatasetWriter:
         now = time.monotonic()
         if key not in self._since:
             self._since[key] = now
-            self._oldest = now if self._oldest is None else self._oldest
+            if self._oldest is None:
+                self._oldest = now
         if self.flush_bytes is not None:
             size = row_bytes(row)
             self._sizes[key] += size
