@@ -41,6 +41,7 @@ def writer_from_settings(
         flush_rows=settings.getint("PARQUET_FLUSH_ROWS"),
         flush_bytes=settings.getint("PARQUET_FLUSH_BYTES") or None,
         flush_seconds=settings.getfloat("PARQUET_FLUSH_SECONDS"),
+        park_bounds=settings.getfloat("PARQUET_PARK_BOUNDS"),
         row_group_rows=settings.getint("PARQUET_ROW_GROUP_ROWS"),
         compression=settings["PARQUET_COMPRESSION"],
         background=background,

@@ -87,19 +87,104 @@ def test_rows_are_flushed_once_their_text_exceeds_the_byte_budget(tmp_path):
     assert sum(pq.read_metadata(p).num_rows for p in parquet_files(tmp_path)) == 7
 
 
-def test_a_bound_flush_writes_the_fullest_partitions_and_keeps_the_thin_ones(tmp_path):
+def rows_on_disk(root: Path) -> dict[str, int]:
+    """Rows in the dataset's files by month partition."""
+    counts: dict[str, int] = {}
+    for path in parquet_files(root):
+        month = path.parent.name.removeprefix("month=")
+        counts[month] = counts.get(month, 0) + pq.read_metadata(path).num_rows
+    return counts
+
+
+@pytest.mark.parametrize("background", [False, True])
+def test_a_bound_flush_parks_thin_months_on_disk_until_they_hold_more(tmp_path, background):
     # A first crawl spreads its articles over many months: writing every month at every flush
     # made files of a row or two, each costing as much to create and write as a full one.
-    writer = DatasetWriter(tmp_path, ARTICLE_SCHEMA, PARTITION_FIELDS, "p", flush_rows=10)
-    for i in range(7):
-        writer.write(make_record(i % 2).to_row())  # this month
+    writer = DatasetWriter(tmp_path, ARTICLE_SCHEMA, PARTITION_FIELDS, "p", flush_rows=20,
+                           park_bounds=4, background=background)  # fmt: skip
+    this_month = make_record(0).month
+    for i in range(17):
+        writer.write(make_record(i % 2).to_row())
     for months_back in (2, 3, 4):
         writer.write(make_record(months_back * 31).to_row())
-    assert len(parquet_files(tmp_path)) == 1  # the month with 7 rows; 3 stay (30% of 10)
-    assert (writer.rows_written, writer.buffered) == (7, 3)
+    writer.wait()  # the background flush parks and writes in its thread
+    # the flush wrote this month; the three old months (a row each) are parked, not in memory
+    assert rows_on_disk(tmp_path) == {this_month: 17}
+    assert (writer.parked, writer.buffered, writer.buffered_bytes) == (3, 3, 0)
+    assert ds.dataset(tmp_path, partitioning="hive").count_rows() == 17  # readers see no more
+    for i in range(18):
+        writer.write(make_record(i % 2).to_row())
+    for _ in range(2):
+        writer.write(make_record(2 * 31).to_row())
+    writer.wait()
+    # two months back now holds three rows: written in one file with its parked row
+    two_back = make_record(2 * 31).month
+    assert rows_on_disk(tmp_path) == {this_month: 35, two_back: 3}
+    assert len(parquet_files(tmp_path)) == 3 and writer.parked == 2
     writer.close()
-    assert len(parquet_files(tmp_path)) == 4
-    assert sum(pq.read_metadata(p).num_rows for p in parquet_files(tmp_path)) == 10
+    assert len(parquet_files(tmp_path)) == 5 and writer.buffered == 0
+    assert sum(rows_on_disk(tmp_path).values()) == 40
+    assert [p for p in tmp_path.rglob("*") if p.is_file() and p.suffix != ".parquet"] == []
+
+
+def test_without_parking_a_bound_flush_writes_every_month(tmp_path):
+    writer = DatasetWriter(tmp_path, ARTICLE_SCHEMA, PARTITION_FIELDS, "p", flush_rows=20)
+    for i in range(17):
+        writer.write(make_record(i % 2).to_row())
+    for months_back in (2, 3, 4):
+        writer.write(make_record(months_back * 31).to_row())
+    assert len(parquet_files(tmp_path)) == 4 and writer.buffered == 0
+
+
+def test_parked_rows_stay_within_their_bounds_the_fullest_written_first(tmp_path):
+    writer = DatasetWriter(tmp_path, ARTICLE_SCHEMA, PARTITION_FIELDS, "p", flush_rows=40,
+                           park_bounds=0.1)  # at most 4 rows parked  # fmt: skip
+    for i in range(34):
+        writer.write(make_record(i % 2).to_row())
+    for months_back, rows in ((2, 3), (3, 1), (4, 1), (5, 1)):  # 6 thin rows: 2 too many
+        for _ in range(rows):
+            writer.write(make_record(months_back * 31).to_row())
+    assert writer.parked == 3  # two months back (3 rows) was written to stay within 4
+    assert rows_on_disk(tmp_path) == {make_record(0).month: 34, make_record(62).month: 3}
+    writer.close()
+    assert sum(rows_on_disk(tmp_path).values()) == 40
+
+
+def test_parked_rows_wait_no_longer_than_the_flush_seconds(tmp_path):
+    clock = [1000.0]
+    with mock.patch("crawler.dataset.writer.time.monotonic", lambda: clock[0]):
+        writer = DatasetWriter(tmp_path, ARTICLE_SCHEMA, PARTITION_FIELDS, "p", flush_rows=20,
+                               flush_seconds=60, park_bounds=4)  # fmt: skip
+        writer.write(make_record(93).to_row())  # three months back, at t=0
+        for i in range(19):
+            writer.write(make_record(i % 2).to_row())
+        assert (writer.parked, writer.rows_written) == (1, 19)
+        clock[0] += 59
+        writer.write(make_record(0).to_row())
+        assert writer.parked == 1
+        clock[0] += 1
+        writer.write(make_record(0).to_row())  # the parked row has waited 60 s: written
+        assert writer.parked == 0 and rows_on_disk(tmp_path)[make_record(93).month] == 1
+        writer.close()
+    assert sum(rows_on_disk(tmp_path).values()) == 22
+
+
+def test_a_failed_write_keeps_the_parked_rows_of_its_partition(tmp_path):
+    writer = DatasetWriter(tmp_path, ARTICLE_SCHEMA, PARTITION_FIELDS, "p", flush_rows=20,
+                           park_bounds=4)  # fmt: skip
+    urls = []
+    for i in range(20):
+        record = make_record(93 if i == 0 else i % 2)
+        urls.append(record.url)
+        writer.write(record.to_row())
+    assert writer.parked == 1
+    with mock.patch("os.replace", side_effect=OSError("disk full")), pytest.raises(OSError):
+        writer.flush()
+    assert writer.buffered == 1 and writer.parked == 1  # its row is still parked
+    writer.close(write_buffered=False)
+    assert [row["url"] for row in writer.pending()] == [urls[0]]
+    writer.flush()
+    assert sum(rows_on_disk(tmp_path).values()) == 20 and writer.buffered == 0
 
 
 def test_a_thin_partition_waits_no_longer_than_the_flush_seconds(tmp_path):
@@ -126,6 +211,7 @@ def test_the_crawl_writers_take_their_byte_budget_from_the_settings(tmp_path):
     writer = writer_from_settings(settings, "articles", ARTICLE_SCHEMA, PARTITION_FIELDS)
     assert writer.flush_bytes == 12_345
     assert Settings(settings_module_dict()).getint("PARQUET_FLUSH_BYTES") > 0  # on by default
+    assert writer.park_bounds == crawl_settings.PARQUET_PARK_BOUNDS > 0
 
 
 def test_a_failed_write_leaves_no_visible_or_temporary_file(tmp_path):
@@ -223,3 +309,16 @@ def test_a_failed_background_flush_raises_in_the_caller_and_keeps_every_row(tmp_
     assert reported == [threading.get_ident()] and writer.buffered == len(taken)
     writer.close(write_buffered=False)
     assert not parquet_files(tmp_path) and writer.buffered == len(taken)
+
+
+def test_rows_that_cannot_be_parked_stay_buffered_and_parking_stops(tmp_path, caplog):
+    writer = DatasetWriter(tmp_path, ARTICLE_SCHEMA, PARTITION_FIELDS, "p", flush_rows=20,
+                           park_bounds=4)  # fmt: skip
+    full = OSError(28, "No space left on device")
+    with mock.patch("crawler.dataset.parking.ParkingFile.park", side_effect=full):
+        for i in range(20):
+            writer.write(make_record(93 if i == 0 else i % 2).to_row())
+    assert (writer.rows_written, writer.parked, writer.buffered) == (19, 0, 1)
+    assert writer.park_bounds == 0 and "cannot park rows" in caplog.text
+    writer.close()
+    assert sum(rows_on_disk(tmp_path).values()) == 20
