@@ -25,7 +25,7 @@ _M_ARENA_MAX = -8
 # A fixed threshold keeps such blocks mmapped: freed, they go back at once.
 MMAP_THRESHOLD = 128 * 1024
 TRIM_THRESHOLD = 256 * 1024
-# One arena per thread (pebble's feeder and result threads, Twisted's pool, Arrow's) each
+# One arena per thread (the Parquet flush thread, Twisted's pool, Arrow's) each
 # keeps its own free memory; two arenas hold the crawl's threads without lock contention.
 ARENA_MAX = 2
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import os
 import sys
 import time
@@ -17,6 +18,18 @@ def hang_on_marker(page: Page, rules: ExtractRules) -> object:
     if b"CRASH" in page.body:
         os._exit(9)
     return extract(page, rules)
+
+
+def raise_on_marker(page: Page, rules: ExtractRules) -> object:
+    """Raise on pages containing RAISE (a bug in an extractor), else extract."""
+    if b"RAISE" in page.body:
+        raise ValueError("a page this extractor cannot take")
+    return extract(page, rules)
+
+
+def body_digest(page: Page, rules: ExtractRules) -> str:
+    """The SHA-256 of the page's body as the worker received it."""
+    return hashlib.sha256(page.body).hexdigest()
 
 
 def reject_all(page: Page, rules: ExtractRules) -> Rejection:

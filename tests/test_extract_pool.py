@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -14,7 +16,13 @@ from crawler.dataset.schema import ArticleRecord
 from pipelines.extract_pool import ExtractionPool
 from pipelines.extraction import ExtractRules, Page, Rejection
 from tests.crawling import REPO
-from tests.pool_targets import hang_on_marker, language_model_loaded, page_sized_block_in_heap
+from tests.pool_targets import (
+    body_digest,
+    hang_on_marker,
+    language_model_loaded,
+    page_sized_block_in_heap,
+    raise_on_marker,
+)
 
 ARTICLE = (
     "<html><head><title>On trees</title></head><body><article><h1>On trees</h1>"
@@ -52,16 +60,16 @@ def test_hung_and_crashed_pages_are_rejected_and_the_rest_extracted():
 
 
 def test_a_worker_killed_between_pages_does_not_stop_the_pages_after_it():
-    # pebble gives the whole pool up when a worker dies while no page is acknowledged (the
-    # OOM killer picks an idle worker that still holds a large page's heap): every later
-    # page of the crawl failed with "Unexpected error within the Pool"
+    # pebble (the pool before) gave the whole pool up when a worker died while no page was
+    # acknowledged (the OOM killer picks an idle worker that still holds a large page's heap):
+    # every later page of the crawl failed with "Unexpected error within the Pool"
     import signal
 
     pool = ExtractionPool(workers=1, timeout=10.0, max_in_flight=2)
 
     async def crawl() -> list[object]:
         first = await pool.run(page(ARTICLE, 0), ExtractRules())
-        for pid in list(pool._pool._pool_manager.worker_manager.workers):  # type: ignore[attr-defined]
+        for pid in pool.worker_pids():
             os.kill(pid, signal.SIGKILL)
         await asyncio.sleep(0.5)  # the pool's manager sees the dead worker
         return [first, *await run_all(pool, [page(ARTICLE, n) for n in range(1, 4)])]
@@ -72,6 +80,45 @@ def test_a_worker_killed_between_pages_does_not_stop_the_pages_after_it():
         pool.close()
     assert all(isinstance(r, ArticleRecord) for r in results), results
     assert pool.restarts == 1
+
+
+def test_a_page_whose_extractor_raises_is_rejected_and_its_worker_goes_on():
+    pool = ExtractionPool(workers=1, timeout=10.0, max_in_flight=2, function=raise_on_marker)
+    try:
+        first = asyncio.run(run_all(pool, [page("<p>RAISE</p>", 0)]))[0]
+        pids = pool.worker_pids()
+        second = asyncio.run(run_all(pool, [page(ARTICLE, 1)]))[0]
+        assert pool.worker_pids() == pids and len(pids) == 1  # the same worker
+    finally:
+        pool.close()
+    assert isinstance(first, Rejection) and first.reason == "extraction_failed"
+    assert first.detail == "ValueError: a page this extractor cannot take"
+    assert isinstance(second, ArticleRecord)
+
+
+def test_the_pool_runs_no_thread_in_the_crawls_process():
+    # pebble's two threads (pages out, results in) and their locks and messages cost ~0.7 ms
+    # of the crawl's CPU a real page; the reactor's thread now talks to the workers' pipes
+    before = set(threading.enumerate())
+    pool = ExtractionPool(workers=2, timeout=10.0, max_in_flight=4)
+    try:
+        results = asyncio.run(run_all(pool, [page(ARTICLE, i) for i in range(6)]))
+        assert [t.name for t in set(threading.enumerate()) - before] == []
+    finally:
+        pool.close()
+    assert all(isinstance(r, ArticleRecord) for r in results)
+
+
+def test_pages_larger_than_the_pipe_reach_the_worker_whole():
+    # the reactor writes a page as far as the worker's pipe has room, the rest when it drains
+    pool = ExtractionPool(workers=1, timeout=30.0, max_in_flight=3, function=body_digest)
+    bodies = [os.urandom(3 << 20) for _ in range(3)]  # a 1 MiB pipe holds a third of one
+    try:
+        results = asyncio.run(run_all(pool, [Page(url=f"http://a.test/{i}", body=body)
+                                             for i, body in enumerate(bodies)]))  # fmt: skip
+    finally:
+        pool.close()
+    assert results == [hashlib.sha256(body).hexdigest() for body in bodies]
 
 
 def test_pages_in_flight_are_bounded():
@@ -86,8 +133,8 @@ def test_pages_in_flight_are_bounded():
 
 
 def test_workers_start_before_the_first_page_arrives():
-    # pebble started them at the first page, in the reactor's thread: the crawl stood still
-    # for the forkserver's warm-up while its first article pages waited
+    # pebble (the pool before) started them at the first page, in the reactor's thread: the
+    # crawl stood still for the forkserver's warm-up while its first article pages waited
     import psutil
 
     pool = ExtractionPool(workers=2, timeout=10.0, max_in_flight=4)
@@ -159,14 +206,10 @@ def test_the_event_loop_runs_on_while_the_pool_starts() -> None:
 
 def test_the_pipes_to_the_workers_hold_several_real_pages() -> None:
     # 64 KiB pipes held a third of a real page: the next page waited for the crawl's thread
-    import fcntl
-
     pool = ExtractionPool(workers=1, timeout=10.0, max_in_flight=2)
     try:
         assert isinstance(asyncio.run(pool.run(page(ARTICLE), ExtractRules())), ArticleRecord)
-        manager = pool._pool._pool_manager.worker_manager  # type: ignore[attr-defined]
-        pipes = (manager.pool_channel.writer, manager.workers_channel.writer)
-        assert [fcntl.fcntl(p.fileno(), 1032) for p in pipes] == [1 << 20] * 2  # F_GETPIPE_SZ
+        assert pool.pipe_sizes() == [1 << 20] * 2
     finally:
         pool.close()
 

@@ -95,7 +95,7 @@ class _Sampler:
         self.peak_pss = max(self.peak_pss, pss)
 
     def _sample_main_thread(self, proc: psutil.Process) -> None:
-        # Its other threads are pebble's (pickling pages out, results in) and Twisted's.
+        # Its other threads: the Parquet flush thread, Twisted's and Arrow's.
         for thread in proc.threads():
             if thread.id == proc.pid:
                 self.main_thread = thread.user_time + thread.system_time

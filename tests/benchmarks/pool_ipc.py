@@ -6,7 +6,7 @@ On the demo site's opinion pages, measures per page: extract() inline (wall and 
 round trip of one page through ExtractionPool with nothing else in flight (minus the
 worker's own extraction time: the IPC latency), the workers' CPU beyond extract(), the main
 process's CPU per page while the pool is kept busy (pickling the page out and the record
-in, pebble's bookkeeping, the event loop), and the pickled sizes; by page-size quartile, so
+in, the event loop), and the pickled sizes; by page-size quartile, so
 that one can tell whether small pages would be cheaper inline.
 """
 
@@ -126,7 +126,7 @@ def main() -> None:
     per_page = 1000 / len(samples)
     print(
         f"pool side, beyond extract(): {worker_overhead * per_page:.2f} ms CPU per page "
-        "(unpickling the page, pickling the record, pebble's messages)"
+        "(unpickling the page, pickling the record)"
     )
     print(f"pool kept full (2 workers, 8 in flight): main process {busy_cpu * per_page:.2f} ms "
           f"CPU per page, {len(samples) / busy_wall:.1f} pages/s; inline extraction "

@@ -15,8 +15,8 @@ time, and the share of the reactor thread's busy time spent in each of our compo
 instead, because on a shared 2-core machine wall time also counts the waits for a core,
 which land on whatever function happened to be running; `off` only measures the CPU split,
 without a profiler's overhead. cProfile sees the main thread
-only and slows Python-heavy code, so shares are relative; pebble's threads (pickling pages
-out, unpickling records in) appear only in the CPU split.
+only and slows Python-heavy code, so shares are relative; the Parquet flush thread appears
+only in the CPU split.
 """
 
 from __future__ import annotations
@@ -48,7 +48,8 @@ COMPONENTS = {
     "domain check middleware": ("crawler/middlewares.py", "process_request"),
     "extract pipeline (await pool)": ("pipelines/extract.py", "process_item"),
     "pool.run (schedule, await)": ("pipelines/extract_pool.py", "run"),
-    "pebble schedule()": ("pebble/pool/process.py", "schedule"),
+    "pool: pages out": ("pipelines/extract_pool.py", "_dispatch"),
+    "pool: records in": ("pipelines/extract_pool.py", "_readable"),
     "validate pipeline": ("pipelines/validate.py", "process_item"),
     "dedupe pipeline": ("pipelines/dedupe.py", "process_item"),
     "parquet pipeline (to_row, buffer, flush)": ("pipelines/parquet.py", "process_item"),
@@ -124,7 +125,7 @@ def print_split(usage: TreeUsage, pages: int, settings: list[str]) -> None:
     rows = {
         "main process": usage.main_cpu_seconds,
         "  its main thread (reactor)": usage.main_thread_seconds,
-        "  its other threads (pebble)": usage.main_cpu_seconds - usage.main_thread_seconds,
+        "  its other threads (Parquet flush)": usage.main_cpu_seconds - usage.main_thread_seconds,
         "pool (forkserver, workers)": usage.rest_cpu_seconds,
         "  pool as sampled (cross-check)": usage.sampled_rest_seconds,
         "demo server": usage.server_cpu_seconds,
