@@ -121,5 +121,5 @@ class ExtractPipeline:
     def close_spider(self) -> None:
         if self.pool is not None:
             self.pool.close()
-            if self.pool.restarts and self.stats is not None:
-                self.stats.set_value("extract/pool_restarts", self.pool.restarts)
+            if self.pool.workers_replaced and self.stats is not None:
+                self.stats.set_value("extract/workers_replaced", self.pool.workers_replaced)

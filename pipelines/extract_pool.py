@@ -37,7 +37,7 @@ logger = logging.getLogger(__name__)
 
 PRELOAD = "pipelines.extraction.preload"
 STARTING_POLL_SECONDS = 0.02
-F_SETPIPE_SZ = 1031  # <linux/fcntl.h>; Linux only, like the pool's forkserver
+F_SETPIPE_SZ, F_GETPIPE_SZ = 1031, 1032  # <linux/fcntl.h>; Linux only, like the forkserver
 PIPE_BYTES = 1 << 20  # /proc/sys/fs/pipe-max-size's default
 # Pages sent to a worker ahead of its results: it starts the next page without waiting for the
 # reactor, which may be busy parsing a download when a result comes.
@@ -189,7 +189,7 @@ class ExtractionPool:
         self._slots: asyncio.Semaphore | None = None
         self.in_flight = 0
         self.peak_in_flight = 0
-        self.restarts = 0  # workers replaced after they died or hung
+        self.workers_replaced = 0  # after they died or hung (not after max_tasks pages)
         # pebble started its workers at the first page, in the reactor's thread, which then
         # stood still for the forkserver's warm-up (~1.3 s of models and imports) while the
         # first article pages arrived. Started now, the warm-up overlaps Scrapy's own start
@@ -205,7 +205,8 @@ class ExtractionPool:
 
     def pipe_sizes(self) -> list[int]:
         """The capacity of each worker's page and result pipes, in bytes."""
-        return [fcntl.fcntl(c.fileno(), 1032) for w in self._workers for c in (w.tasks, w.results)]
+        ends = [end for worker in self._workers for end in (worker.tasks, worker.results)]
+        return [fcntl.fcntl(end.fileno(), F_GETPIPE_SZ) for end in ends]
 
     async def run(self, page: Page, rules: ExtractRules) -> Result:
         """Extract one page in a worker; never raises for a bad page."""
@@ -224,7 +225,9 @@ class ExtractionPool:
         while self._starting is not None and self._starting.is_alive():
             await asyncio.sleep(STARTING_POLL_SECONDS)
         self._starting = None
-        if self._closed or (self._start_error is not None and not self._workers):
+        if self._closed:
+            return Rejection(RejectReason.EXTRACTION_FAILED, "extraction pool closed")
+        if self._start_error is not None and not self._workers:
             why = f"no extraction worker could start: {self._start_error}"
             return Rejection(RejectReason.EXTRACTION_FAILED, why[:500])
         loop = asyncio.get_running_loop()
@@ -319,7 +322,7 @@ class ExtractionPool:
         else:
             logger.warning("extraction worker %s died between pages (exit code %s); replaced",
                            worker.pid, worker.process.exitcode)  # fmt: skip
-        self.restarts += 1
+        self.workers_replaced += 1
         self._replace(worker)
         self._dispatch()
 
@@ -395,8 +398,9 @@ class ExtractionPool:
                 header = 12
             if len(worker.inbox) < header + size:
                 return
-            number, ok, value = pickle.loads(memoryview(worker.inbox)[header : header + size])
-            del worker.inbox[: header + size]
+            with memoryview(worker.inbox) as view, view[header : header + size] as message:
+                number, ok, value = pickle.loads(message)
+            del worker.inbox[: header + size]  # the views are released: it may shrink now
             self._answered(worker, number, ok, value)
             if worker not in self._workers:
                 return

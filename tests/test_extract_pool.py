@@ -79,7 +79,7 @@ def test_a_worker_killed_between_pages_does_not_stop_the_pages_after_it():
     finally:
         pool.close()
     assert all(isinstance(r, ArticleRecord) for r in results), results
-    assert pool.restarts == 1
+    assert pool.workers_replaced == 1
 
 
 def test_a_page_whose_extractor_raises_is_rejected_and_its_worker_goes_on():
