@@ -271,6 +271,9 @@ class ExtractionPool:
 
     def _watch(self, loop: asyncio.AbstractEventLoop) -> None:
         """Watch every worker's answers from this loop (a test may run several in turn)."""
+        if self._hung_check is not None:  # on the loop before, which may never run again
+            self._hung_check.cancel()
+            self._hung_check = None
         self._loop = loop
         for worker in self._workers:
             self._watch_worker(worker, loop)

@@ -59,6 +59,23 @@ def test_hung_and_crashed_pages_are_rejected_and_the_rest_extracted():
     assert "exit code" in crashed.detail
 
 
+def test_a_hung_page_times_out_in_a_later_event_loop_too():
+    # the first loop ended with a check for hung pages still scheduled on it; the second
+    # loop's hung page must still be looked at
+    pool = ExtractionPool(workers=1, timeout=1.0, max_in_flight=2, function=hang_on_marker)
+
+    async def bounded(pages: list[Page]) -> list[object]:
+        return await asyncio.wait_for(run_all(pool, pages), timeout=30)
+
+    try:
+        first = asyncio.run(bounded([page(ARTICLE, 0)]))
+        second = asyncio.run(bounded([page("<p>HANG</p>", 1)]))
+    finally:
+        pool.close()
+    assert isinstance(first[0], ArticleRecord)
+    assert isinstance(second[0], Rejection) and second[0].reason == "extraction_timeout"
+
+
 def test_a_worker_killed_between_pages_does_not_stop_the_pages_after_it():
     # pebble (the pool before) gave the whole pool up when a worker died while no page was
     # acknowledged (the OOM killer picks an idle worker that still holds a large page's heap):
