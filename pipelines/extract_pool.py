@@ -43,7 +43,9 @@ PIPE_BYTES = 1 << 20  # /proc/sys/fs/pipe-max-size's default
 # reactor, which may be busy parsing a download when a result comes.
 AHEAD = 2
 HUNG_CHECK_SECONDS = 0.25  # how often pages running too long are looked for
-_READ_BYTES = 1 << 20
+# A record is ~10-30 KB; a read buffer under the crawl's 128 KiB mmap threshold
+# (crawler/malloc.py) comes from the heap, not a mapping made and unmapped per record.
+_READ_BYTES = 64 * 1024
 
 Result = ArticleRecord | Rejection
 
@@ -279,9 +281,7 @@ class ExtractionPool:
             self._watch_worker(worker, loop)
 
     def _watch_worker(self, worker: _Worker, loop: asyncio.AbstractEventLoop) -> None:
-        if worker.loop is not None and not worker.loop.is_closed():
-            worker.loop.remove_reader(worker.results.fileno())
-            worker.loop.remove_writer(worker.tasks.fileno())
+        _stop_watching(worker)
         worker.loop, worker.writing = loop, False
         loop.add_reader(worker.results.fileno(), self._readable, worker)
         if worker.unsent:
@@ -306,9 +306,7 @@ class ExtractionPool:
                     _answer(self._queue.popleft(), Rejection(RejectReason.EXTRACTION_FAILED, why))
 
     def _unwatch(self, worker: _Worker) -> None:
-        if worker.loop is not None and not worker.loop.is_closed():
-            worker.loop.remove_reader(worker.results.fileno())
-            worker.loop.remove_writer(worker.tasks.fileno())
+        _stop_watching(worker)
         worker.loop = None
         worker.tasks.close()
         worker.results.close()
@@ -452,6 +450,13 @@ class ExtractionPool:
             if process.exitcode is None:
                 process.kill()
                 process.join(timeout=5.0)
+
+
+def _stop_watching(worker: _Worker) -> None:
+    """Take the worker's pipes off the loop watching them (a closed loop watches nothing)."""
+    if worker.loop is not None and not worker.loop.is_closed():
+        worker.loop.remove_reader(worker.results.fileno())
+        worker.loop.remove_writer(worker.tasks.fileno())
 
 
 def _answer(task: _Task, result: Result) -> None:

@@ -81,11 +81,11 @@ class _Batch:
 
     rows: dict[PartitionKey, list[dict[str, Any]]]  # emptied as each partition's file lands
     files: dict[PartitionKey, Path]  # named when taken, so a thread never counts files
-    since: dict[PartitionKey, float]  # when each partition's oldest row arrived
+    since: dict[PartitionKey, float]  # when each partition's oldest row arrived (parked too)
     # parked rows written with their partition; the parked state goes back if not written
     parked_in: dict[PartitionKey, _Parked] = field(default_factory=dict)
     park: dict[PartitionKey, list[dict[str, Any]]] = field(default_factory=dict)  # to park
-    park_sizes: dict[PartitionKey, tuple[int, float]] = field(default_factory=dict)
+    park_sizes: dict[PartitionKey, int] = field(default_factory=dict)  # their row bytes
     parked_out: dict[PartitionKey, Parked] = field(default_factory=dict)  # what parking made
     park_error: Exception | None = None
     written: list[Path] = field(default_factory=list)
@@ -329,7 +329,7 @@ class DatasetWriter:
                 *(f"{n}={v}" for n, v in zip(self.partition_by, key, strict=False))
             )
             files[key] = directory / f"{self.file_prefix}-{self._sequence:06d}.parquet"
-        since = {key: self._since.pop(key) for key in keys if key in self._since}
+        since = {key: self._since.pop(key) for key in (*keys, *park) if key in self._since}
         batch = _Batch({key: self._buffers.pop(key, []) for key in keys}, files, since)
         for key in keys:
             parked = self._parked.pop(key, None)
@@ -339,7 +339,7 @@ class DatasetWriter:
                 self._parked_bytes -= parked.size
         for key in park:
             batch.park[key] = self._buffers.pop(key)
-            batch.park_sizes[key] = (self._sizes.get(key, 0), self._since.pop(key))
+            batch.park_sizes[key] = self._sizes.get(key, 0)
             self._buffered -= len(batch.park[key])
         for key in (*keys, *park):
             self._bytes -= self._sizes.pop(key, 0)
@@ -393,19 +393,19 @@ class DatasetWriter:
                            "flush from now on", self.root, type(batch.park_error).__name__,
                            batch.park_error)  # fmt: skip
         for key, part in batch.parked_out.items():
-            size, since = batch.park_sizes[key]
-            self._park_state(key, _Parked([part], part.rows, size, since))
+            parked = _Parked([part], part.rows, batch.park_sizes[key], batch.since[key])
+            self._park_state(key, parked)
         for key, parked in batch.parked_in.items():
             if parked.batches:  # its partition was not written: its rows stay parked
                 self._park_state(key, parked)
         reported = {id(row) for row, _ in batch.unwritable}
-        since_of = {**batch.since, **{key: since for key, (_, since) in batch.park_sizes.items()}}
         for key, rows in (*batch.rows.items(), *batch.park.items()):
             rows = [row for row in rows if id(row) not in reported]
             if rows:  # a partition not written: its rows are forgotten only once on disk
                 self._buffers[key][:0] = rows
                 self._buffered += len(rows)
-                self._since[key] = min(self._since.get(key, since_of[key]), since_of[key])
+                since = batch.since[key]
+                self._since[key] = min(self._since.get(key, since), since)
                 size = sum(row_bytes(row) for row in rows) if self._tracks_bytes else 0
                 self._sizes[key] += size
                 self._bytes += size
